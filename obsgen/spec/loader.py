@@ -1,0 +1,273 @@
+"""Load spec files into plain documents that remember where each value came from.
+
+YAML is composed into nodes (which carry line and column) and turned into Python values here,
+rather than by PyYAML's constructor, so that this module can:
+
+- record the position of every key and value, for located error messages;
+- reject duplicate keys (PyYAML silently keeps the last one);
+- bound alias expansion (a "billion laughs" file is an error, not a hung CI job);
+- keep timestamps and other exotic scalars as the text the user wrote.
+
+Jsonnet files are evaluated with the `jsonnet` package; their output has no useful positions,
+so their diagnostics point at the file's first line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from obsgen.errors import Diagnostic, format_path
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".jsonnet")
+MAX_NODES = 100_000
+"""Most YAML nodes one document may expand to, counting each alias use: guards alias bombs."""
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """One document of one spec file: its data and the position of every part of it."""
+
+    file: str
+    """The file as shown in messages (relative to the working directory when inside it)."""
+    source: str
+    """The file as named in generated headers: stable whatever the working directory."""
+    index: int
+    data: Any
+    start: tuple[int, int] = (1, 1)
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while probe:
+            table = self.keys if key and probe in self.keys else self.values
+            if probe in table:
+                return table[probe]
+            key = False
+            probe = probe[:-1]
+        return self.start
+
+    def diagnostic(
+        self, path: PathKey, message: str, hint: str = "", *, at_key: bool = False
+    ) -> Diagnostic:
+        line, col = self.position(path, key=at_key)
+        return Diagnostic(self.file, line, col, format_path(path), message, hint)
+
+
+def discover(specs_dir: Path) -> list[Path]:
+    """Spec files below `specs_dir`, in a stable order; hidden files and folders are skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(specs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.endswith(SPEC_SUFFIXES):
+                found.append(Path(root) / name)
+    return sorted(found, key=lambda p: p.relative_to(specs_dir).as_posix())
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages: relative to the working directory when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, source: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Read one spec file; returns its documents or the diagnostics that prevented reading it."""
+    shown = display_name(path)
+    if path.suffix == ".jsonnet":
+        return _load_jsonnet(path, shown, source)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return [], [
+            Diagnostic(
+                shown, line, col, "", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                "save it as UTF-8",
+            )
+        ]
+    return load_yaml_text(text, shown, source)
+
+
+def load_yaml_text(text: str, shown: str, source: str) -> tuple[list[Document], list[Diagnostic]]:
+    docs: list[Document] = []
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        return [], [_yaml_syntax_diagnostic(exc, shown, text)]
+    except yaml.YAMLError as exc:  # no mark: rare (e.g. a reader error)
+        return [], [Diagnostic(shown, 1, 1, "", f"YAML error: {exc}", "fix the YAML syntax")]
+    problems: list[Diagnostic] = []
+    for index, node in enumerate(nodes):
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+            continue
+        doc = Document(shown, source, index, None, _pos(node.start_mark))
+        builder = _Builder(doc)
+        try:
+            doc.data = builder.build(node, ())
+        except _BuildError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        problems.extend(builder.problems)
+        docs.append(doc)
+    if not docs and not problems:
+        problems.append(
+            Diagnostic(
+                shown, 1, 1, "", "the file holds no document",
+                "add one (apiVersion: obsgen/v1 and a kind) or delete the file",
+            )
+        )
+    return docs, problems
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (int(mark.line) + 1, int(mark.column) + 1)
+
+
+def _yaml_syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _pos(mark) if mark is not None else (1, 1)
+    problem = (exc.problem or str(exc)).strip()
+    lines = text.splitlines()
+    here = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
+    if here == "\t" or "'\\t'" in problem:
+        return Diagnostic(
+            shown, line, col, "", "a tab character where YAML allows only spaces",
+            "indent with spaces",
+        )
+    context = f" ({exc.context.strip()})" if exc.context else ""
+    return Diagnostic(shown, line, col, "", f"YAML syntax error: {problem}{context}",
+                      "fix the YAML syntax at this position")
+
+
+class _BuildError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+class _Builder:
+    """Turns a composed node tree into Python values, recording positions as it goes."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.count = 0
+        self.active: set[int] = set()
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, node: yaml.Node, path: PathKey, message: str, hint: str) -> _BuildError:
+        line, col = _pos(node.start_mark)
+        return _BuildError(Diagnostic(self.doc.file, line, col, format_path(path), message, hint))
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node, path, f"the document expands to more than {MAX_NODES} values",
+                "use fewer aliases (is this an alias bomb?)",
+            )
+        if id(node) in self.active:
+            raise self.fail(node, path, "an alias refers to itself", "remove the recursive alias")
+        self.doc.values.setdefault(path, _pos(node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag in _KEEP_AS_TEXT:
+                return node.value
+            return _CONSTRUCTOR.construct_object(node, deep=True)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            return self._mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        seen: dict[Any, tuple[int, int]] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.update(self._merge_sources(value_node, path))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, path, "a key must be a plain value",
+                                "use a string as the key")
+            key = _CONSTRUCTOR.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                key = key_node.value
+            where = _pos(key_node.start_mark)
+            if key in seen:
+                self.problems.append(
+                    Diagnostic(
+                        self.doc.file, *where, format_path((*path, key)),
+                        f"duplicate key {key!r} (first at line {seen[key][0]})",
+                        "remove one of the two",
+                    )
+                )
+                continue
+            seen[key] = where
+            self.doc.keys[(*path, key)] = where
+            out[key] = self.build(value_node, (*path, key))
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge_sources(self, node: yaml.Node, path: PathKey) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self.fail(source, path, "'<<' merges only mappings",
+                                "merge an anchored mapping: <<: *name")
+            for key, value in self._mapping(source, path).items():
+                merged.setdefault(key, value)
+        return merged
+
+
+_JSONNET_LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:jsonnet|libsonnet)):(?P<line>\d+):(?P<col>\d+)")
+
+
+def _load_jsonnet(path: Path, shown: str, source: str) -> tuple[list[Document], list[Diagnostic]]:
+    import _jsonnet  # lazy: most runs have no Jsonnet and the import is not free
+
+    try:
+        output = _jsonnet.evaluate_file(str(path))
+    except RuntimeError as exc:
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else "evaluation failed"
+        match = _JSONNET_LOCATION.search(text)
+        line, col = (int(match["line"]), int(match["col"])) if match else (1, 1)
+        return [], [Diagnostic(shown, line, col, "", f"Jsonnet error: {first}",
+                               "fix the Jsonnet at this position")]
+    data = json.loads(output)
+    items = data if isinstance(data, list) else [data]
+    docs = [Document(shown, source, i, item) for i, item in enumerate(items)]
+    if not docs:
+        return [], [Diagnostic(shown, 1, 1, "", "the file evaluates to an empty list",
+                               "return a document or a list of documents")]
+    return docs, []
+
+
+def iter_documents(files: list[tuple[Path, str]]) -> Iterator[tuple[list[Document], list[Diagnostic]]]:
+    for path, source in files:
+        yield load_file(path, source)

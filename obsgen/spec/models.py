@@ -1,0 +1,325 @@
+"""Spec v1: the documents users write, as pydantic models.
+
+Every field has a docstring: they become the JSON Schema (`obsgen schema`) and the spec
+reference in the README (`python -m obsgen.reference`), so they are written for users.
+Unknown keys are errors (`extra="forbid"`); the validate stage adds a did-you-mean.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from obsgen import promql
+from obsgen.spec.types import (
+    AlertName,
+    Annotations,
+    Duration,
+    Labels,
+    LabelName,
+    MetricName,
+    Objective,
+    PromQL,
+    Selector,
+    ServiceName,
+    Severity,
+    SLOName,
+    TeamName,
+    TemplateText,
+    Window,
+    fail,
+)
+
+API_VERSION = "obsgen/v1"
+RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
+"""Labels obsgen sets on every alert it generates; a spec cannot override them."""
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _no_reserved(labels: dict[str, str], where: str) -> None:
+    taken = sorted(set(labels) & set(RESERVED_LABELS))
+    if taken:
+        raise fail(f"label {taken[0]!r} is set by obsgen on every {where}",
+                   "remove it from labels (it comes from the service, team or severity)")
+
+
+class Runbook(Spec):
+    """What the on-call engineer reads when the alert fires (rendered by the runbooks target)."""
+
+    impact: str = ""
+    """Who is affected and how, in a sentence or two."""
+    symptoms: list[str] = []
+    """What people see when this fires."""
+    checks: list[str] = []
+    """Diagnosis steps: commands and queries to run, in order."""
+    actions: list[str] = []
+    """Mitigation steps, in order."""
+    escalation: list[str] = []
+    """Who to call when the actions do not help, in order."""
+    post_incident: list[str] = []
+    """What to do after the incident: RCA, follow-ups."""
+
+
+class Metadata(Spec):
+    """Who the service is and who owns it."""
+
+    name: ServiceName
+    """Service name: lowercase letters, digits and '-'. The `service` label of every alert."""
+    team: TeamName
+    """Owning team: the `team` label of every alert, which routing keys on."""
+    tier: int | None = Field(default=None, ge=0, le=9)
+    """Criticality tier (0 most critical); added as the `tier` label when set."""
+    description: str = ""
+    """One paragraph on what the service does."""
+    labels: Labels = {}
+    """Extra labels put on every alert of this service."""
+
+    @model_validator(mode="after")
+    def _labels_free(self) -> Metadata:
+        _no_reserved(self.labels, "alert of the service")
+        return self
+
+
+class RatioSLI(Spec):
+    """Bad (or good) events over all events, from two counters."""
+
+    errors: Selector | None = None
+    """Selector of the counter of bad events, e.g. http_requests_total{code=~"5.."}."""
+    good: Selector | None = None
+    """Selector of the counter of good events (instead of `errors`)."""
+    total: Selector
+    """Selector of the counter of all events."""
+
+    @model_validator(mode="after")
+    def _one_of(self) -> RatioSLI:
+        if (self.errors is None) == (self.good is None):
+            raise fail("give exactly one of 'errors' and 'good'",
+                       "errors: counts bad events; good: counts good ones")
+        return self
+
+
+class LatencySLI(Spec):
+    """Events slower than a threshold are bad, from a classic Prometheus histogram."""
+
+    histogram: MetricName
+    """Histogram base name, without _bucket/_count, e.g. http_request_duration_seconds."""
+    selector: str = ""
+    """Label matchers selecting the series, e.g. {service="edge",route="/login"}."""
+    threshold: float = Field(gt=0)
+    """The bucket bound (`le`) of a good event, in the histogram's unit (0.25 for 250 ms in seconds)."""
+
+    @model_validator(mode="after")
+    def _selector_ok(self) -> LatencySLI:
+        if self.selector:
+            body = self.selector.strip()
+            if not (body.startswith("{") and body.endswith("}")):
+                raise fail(f"selector {self.selector!r} is not a list of label matchers",
+                           'write it in braces, e.g. {service="edge",route="/login"}')
+            problem = promql.selector_problem(f"{self.histogram}_count{body}")
+            if problem:
+                raise fail(f"selector {self.selector!r}: {problem}",
+                           'write label matchers such as {service="edge"}')
+            if "le" in _matcher_names(body):
+                raise fail("the selector must not match on 'le'",
+                           "obsgen adds the le matcher from `threshold`")
+        return self
+
+
+def _matcher_names(body: str) -> set[str]:
+    import promql_parser
+
+    parsed = promql_parser.parse(f"x{body}")
+    return {m.name for m in parsed.matchers.matchers}
+
+
+class RawSLI(Spec):
+    """An error-ratio expression of your own, with {{window}} where the range goes."""
+
+    error_ratio: str
+    """PromQL giving bad/total over {{window}}, e.g. sum(rate(e[{{window}}]))/sum(rate(t[{{window}}]))."""
+
+    @model_validator(mode="after")
+    def _has_window(self) -> RawSLI:
+        if not promql.WINDOW.search(self.error_ratio):
+            raise fail("error_ratio has no {{window}} placeholder",
+                       "write the range as [{{window}}] so each alert window can be filled in")
+        problem = promql.parse_problem(promql.substitute_window(self.error_ratio, "5m"))
+        if problem:
+            raise fail(f"invalid PromQL: {problem}",
+                       "fix the expression (checked with {{window}} set to 5m)")
+        return self
+
+
+class SLI(Spec):
+    """How good and bad events are counted: exactly one of ratio, latency, raw."""
+
+    ratio: RatioSLI | None = None
+    """Two counters: errors (or good) over total."""
+    latency: LatencySLI | None = None
+    """A histogram and a threshold: slower events are bad."""
+    raw: RawSLI | None = None
+    """Your own error-ratio expression."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SLI:
+        given = [k for k in ("ratio", "latency", "raw") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise fail(
+                f"give exactly one SLI kind, got {len(given)}" + (f" ({', '.join(given)})" if given else ""),
+                "choose one of ratio, latency or raw",
+            )
+        return self
+
+
+class SLOAlert(Spec):
+    """One tier of burn-rate alerts (page or ticket)."""
+
+    name: AlertName | None = None
+    """Alert name; defaults to <Service><Slo>BurnRate (page) or <Service><Slo>BudgetBurn (ticket)."""
+    disabled: bool = False
+    """Set true to generate no alert for this tier."""
+    severity: Severity | None = None
+    """Defaults to `page` for the page tier and `ticket` for the ticket tier."""
+    for_: Duration | None = Field(default=None, alias="for")
+    """How long the condition must hold before firing; none by default (the short window
+    already confirms the burn)."""
+    labels: Labels = {}
+    """Extra labels on this alert."""
+    annotations: Annotations = {}
+    """Extra annotations on this alert (may use {{ $labels.x }} templates)."""
+
+    @model_validator(mode="after")
+    def _labels_free(self) -> SLOAlert:
+        _no_reserved(self.labels, "SLO alert")
+        return self
+
+
+class SLOAlerts(Spec):
+    """The two alert tiers of the multi-window multi-burn-rate policy."""
+
+    page: SLOAlert = SLOAlert()
+    """Fast burn: 2% of the budget in 1h, or 5% in 6h (for a 30d window)."""
+    ticket: SLOAlert = SLOAlert()
+    """Slow burn: 10% of the budget in 1d, or 10% in 3d (for a 30d window)."""
+
+
+class SLO(Spec):
+    """A service level objective and its burn-rate alerts."""
+
+    name: SLOName
+    """SLO name, unique within the service: the `slo` label."""
+    description: str = ""
+    """What the objective promises users; quoted in alerts and runbooks."""
+    objective: Objective
+    """Target percentage of good events, above 0 and below 100 (e.g. 99.9)."""
+    window: Window = "30d"
+    """The compliance period: a whole number of days, 1d to 365d. Alert windows scale with it."""
+    sli: SLI
+    """How good and bad events are counted."""
+    group_by: list[LabelName] = []
+    """Labels to keep: one SLI and one alert per value (per route, per tenant)."""
+    min_events: int = Field(default=100, ge=0)
+    """An alert needs at least this many events in its long window: no page from a handful
+    of requests. 0 turns the guard off."""
+    labels: Labels = {}
+    """Extra labels on this SLO's alerts."""
+    annotations: Annotations = {}
+    """Extra annotations on this SLO's alerts."""
+    alerts: SLOAlerts = SLOAlerts()
+    """The page and ticket tiers."""
+    runbook: Runbook = Runbook()
+    """Runbook content shared by this SLO's alerts."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> SLO:
+        if self.sli.raw is not None and self.min_events:
+            raise fail("min_events needs a ratio or latency SLI (a raw SLI has no event count)",
+                       "set min_events: 0 for a raw SLI")
+        if len(set(self.group_by)) != len(self.group_by):
+            raise fail("group_by lists a label twice", "list each label once")
+        _no_reserved(self.labels, "SLO alert")
+        clash = sorted(set(self.group_by) & set(RESERVED_LABELS))
+        if clash:
+            raise fail(f"cannot group by {clash[0]!r}: obsgen sets that label",
+                       "group by a label of the SLI's series, e.g. route")
+        return self
+
+
+class Alert(Spec):
+    """A plain alerting rule, compiled as declared."""
+
+    name: AlertName
+    """Alert name, CamelCase, unique across all specs."""
+    expr: PromQL
+    """PromQL condition; the alert fires for each series it returns."""
+    for_: Duration | None = Field(default=None, alias="for")
+    """How long the condition must hold before firing."""
+    keep_firing_for: Duration | None = None
+    """How long to keep firing after the condition clears (Prometheus 2.42+)."""
+    severity: Severity
+    """critical or page wake someone; warning or ticket wait; info informs."""
+    summary: TemplateText = Field(min_length=1)
+    """One line: what is wrong. May use {{ $labels.x }} and {{ $value }}."""
+    description: TemplateText = ""
+    """More detail; defaults to a sentence built from the expression."""
+    labels: Labels = {}
+    """Extra labels."""
+    annotations: Annotations = {}
+    """Extra annotations."""
+    runbook: Runbook = Runbook()
+    """Runbook content for this alert."""
+
+    @model_validator(mode="after")
+    def _labels_free(self) -> Alert:
+        _no_reserved(self.labels, "alert")
+        taken = sorted({"summary", "description", "runbook_url"} & set(self.annotations))
+        if taken:
+            raise fail(f"annotation {taken[0]!r} is set by obsgen",
+                       f"use the alert's own '{taken[0]}' field" if taken[0] != "runbook_url"
+                       else "runbook_url points at the generated runbook; drop it")
+        return self
+
+
+class Service(Spec):
+    """A service: who owns it, its SLOs and its alerts."""
+
+    apiVersion: Literal["obsgen/v1"]
+    """Always obsgen/v1."""
+    kind: Literal["Service"]
+    """Always Service."""
+    metadata: Metadata
+    """Name, team, tier, labels, description."""
+    slos: list[SLO] = []
+    """Service level objectives."""
+    alerts: list[Alert] = []
+    """Plain alerting rules."""
+
+
+class Settings(Spec):
+    """Project-wide settings; at most one Settings document across all specs."""
+
+    apiVersion: Literal["obsgen/v1"]
+    """Always obsgen/v1."""
+    kind: Literal["Settings"]
+    """Always Settings."""
+    runbook_base_url: str = ""
+    """Where generated/runbooks is served, e.g. https://github.com/acme/obs/blob/main/generated/runbooks.
+    Empty: runbook_url is the path relative to generated/."""
+    rule_labels: Labels = {}
+    """Labels added to every generated alert (e.g. an environment)."""
+
+    @model_validator(mode="after")
+    def _url(self) -> Settings:
+        url = self.runbook_base_url
+        if url and not url.startswith(("https://", "http://")):
+            raise fail(f"runbook_base_url {url!r} is not an http(s) URL",
+                       "write e.g. https://github.com/acme/obs/blob/main/generated/runbooks")
+        _no_reserved(self.rule_labels, "alert")
+        return self
+
+
+KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings}
