@@ -1,0 +1,128 @@
+"""Build stage: validated specs -> the target-neutral model (`obsgen.model`).
+
+Defaults are applied and every alert gets its final labels and annotations here, once, so
+that each target renders the same facts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from obsgen import durations, model
+from obsgen.model import fmt_decimal
+from obsgen.sli import build_sli
+from obsgen.slo_math import burn_windows, exhaustion_s
+from obsgen.spec import models as spec
+from obsgen.spec.validate import ValidSpecs, default_alert_name
+
+DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
+
+
+def build(specs: ValidSpecs) -> model.Project:
+    settings = specs.settings
+    base_url = settings.runbook_base_url.rstrip("/") if settings else ""
+    extra = dict(settings.rule_labels) if settings else {}
+    services = [
+        build_service(svc, doc.source, base_url, extra) for doc, svc in specs.services
+    ]
+    return model.Project(tuple(sorted(services, key=lambda s: s.name)), base_url)
+
+
+def runbook_url(base_url: str, service: str, alert: str) -> str:
+    path = f"{service}/{alert}.md"
+    return f"{base_url}/{path}" if base_url else f"runbooks/{path}"
+
+
+def build_service(
+    svc: spec.Service, source: str, base_url: str, extra_labels: dict[str, str]
+) -> model.Service:
+    meta = svc.metadata
+    labels = {**extra_labels, **meta.labels, "service": meta.name, "team": meta.team}
+    if meta.tier is not None:
+        labels["tier"] = str(meta.tier)
+    slos = tuple(_slo(meta.name, slo, labels, base_url) for slo in svc.slos)
+    alerts = tuple(_alert(meta.name, a, labels, base_url) for a in svc.alerts)
+    return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos, alerts)
+
+
+def _ms(text: str | None) -> int | None:
+    return None if text is None else durations.parse_ms(text)
+
+
+def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str) -> model.Alert:
+    labels = {**base, **alert.labels, "severity": alert.severity}
+    wait = f" for {alert.for_}" if alert.for_ else ""
+    description = alert.description or f"{alert.expr.strip()} has held{wait}."
+    annotations = {
+        **alert.annotations,
+        "summary": alert.summary,
+        "description": description,
+        "runbook_url": runbook_url(base_url, service, alert.name),
+    }
+    return model.Alert(
+        alert.name, alert.expr.strip(), _ms(alert.for_), _ms(alert.keep_firing_for),
+        alert.severity, _sorted(labels), _sorted(annotations), alert.runbook,
+    )
+
+
+def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> model.SLO:
+    percent = Decimal(repr(slo.objective))
+    objective = percent / 100
+    budget = 1 - objective
+    days = durations.parse_ms(slo.window) // 86_400_000
+    group = tuple(slo.group_by)
+    alerts = []
+    for tier in ("page", "ticket"):
+        conf: spec.SLOAlert = getattr(slo.alerts, tier)
+        if conf.disabled:
+            continue
+        name = conf.name or default_alert_name(service, slo.name, tier)
+        severity = conf.severity or DEFAULT_SEVERITY[tier]
+        windows = burn_windows(days, tier)
+        labels = {**base, **slo.labels, **conf.labels, "slo": slo.name, "severity": severity}
+        annotations = {
+            **slo.annotations,
+            **conf.annotations,
+            "summary": _summary(service, slo, tier, group),
+            "description": _description(slo, percent, days, windows),
+            "runbook_url": runbook_url(base_url, service, name),
+        }
+        alerts.append(
+            model.SLOAlert(tier, name, severity, windows, _ms(conf.for_), _sorted(labels),
+                           _sorted(annotations))
+        )
+    return model.SLO(
+        service=service, name=slo.name, description=slo.description,
+        objective_percent=percent, objective=objective, budget=budget, period_days=days,
+        sli=build_sli(slo.sli, group), group_by=group, min_events=slo.min_events,
+        alerts=tuple(alerts), runbook=slo.runbook,
+        selector={"service": service, "slo": slo.name},
+    )
+
+
+def _summary(service: str, slo: spec.SLO, tier: str, group: tuple[str, ...]) -> str:
+    speed = "fast" if tier == "page" else "steadily"
+    where = "".join(f" {g}={{{{ $labels.{g} }}}}" for g in group)
+    return f"{service} {slo.name}{where}: error budget burning {speed}"
+
+
+def _description(slo: spec.SLO, percent: Decimal, days: int, windows: tuple) -> str:
+    parts = []
+    for w in windows:
+        parts.append(
+            f"{fmt_decimal(w.budget_fraction * 100)}% of the budget in "
+            f"{durations.format_seconds(w.long_s)} (burn rate above {fmt_decimal(w.factor)}x, "
+            f"still burning over the last {durations.format_seconds(w.short_s)})"
+        )
+    fastest = windows[0]
+    lasts = durations.format_seconds(round(exhaustion_s(days, fastest.factor) / 60) * 60)
+    lead = f"{slo.description.strip()} " if slo.description.strip() else ""
+    return (
+        f"{lead}Objective: {fmt_decimal(percent)}% good events over {days}d. "
+        f"The error budget is being spent at a rate that would use {' or '.join(parts)}. "
+        f"At a burn rate of {fmt_decimal(fastest.factor)}x the whole budget lasts {lasts}."
+    )
+
+
+def _sorted(mapping: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(mapping.items()))

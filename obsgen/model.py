@@ -1,0 +1,96 @@
+"""The target-neutral model: what the specs mean, resolved once for every target.
+
+Frozen dataclasses, built by `obsgen.build` from validated specs: names resolved, defaults
+applied, durations in milliseconds, objectives as exact decimals, every alert with its final
+labels and annotations. Targets read only this model, never the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from obsgen.slo_math import BurnWindow
+from obsgen.spec.models import Runbook
+
+
+def fmt_decimal(value: Decimal) -> str:
+    """Plain text of a decimal: 0.999, 14.4, 10 (never 1E+1 or 0.9990000000000001)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+@dataclass(frozen=True)
+class SLI:
+    """How events are counted, as PromQL over the base window."""
+
+    kind: str
+    """ratio, latency or raw."""
+    errors: str = ""
+    """Bad events per second over the base window, aggregated by the SLO's group labels."""
+    total: str = ""
+    """All events per second over the base window, aggregated likewise."""
+    error_ratio: str = ""
+    """Raw SLIs only: the user's error-ratio expression with {{window}}."""
+
+
+@dataclass(frozen=True)
+class SLOAlert:
+    tier: str
+    name: str
+    severity: str
+    windows: tuple[BurnWindow, ...]
+    for_ms: int | None
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class SLO:
+    service: str
+    name: str
+    description: str
+    objective_percent: Decimal
+    objective: Decimal
+    """The objective as a ratio: 0.999."""
+    budget: Decimal
+    """The error budget as a ratio: 0.001."""
+    period_days: int
+    sli: SLI
+    group_by: tuple[str, ...]
+    min_events: int
+    alerts: tuple[SLOAlert, ...]
+    runbook: Runbook
+    selector: Mapping[str, str]
+    """Labels that select this SLO's recorded series: service and slo."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    name: str
+    expr: str
+    for_ms: int | None
+    keep_firing_for_ms: int | None
+    severity: str
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    runbook: Runbook
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    team: str
+    tier: int | None
+    description: str
+    source: str
+    """The spec file, as named in generated headers (e.g. specs/edge.yaml)."""
+    slos: tuple[SLO, ...]
+    alerts: tuple[Alert, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    services: tuple[Service, ...]
+    runbook_base_url: str

@@ -1,0 +1,78 @@
+"""PromQL that counts an SLO's events over the base window, per SLI kind.
+
+Every query is aggregated by the SLO's group labels, so the raw (possibly high-cardinality)
+series are read once, at the base window; every longer window is derived later from the
+recorded result.
+"""
+
+from __future__ import annotations
+
+from obsgen.durations import format_seconds
+from obsgen.model import SLI
+from obsgen.slo_math import BASE_WINDOW_S
+from obsgen.spec import models as spec
+
+BASE = format_seconds(BASE_WINDOW_S)
+
+
+def build_sli(sli: spec.SLI, group_by: tuple[str, ...]) -> SLI:
+    by = f"sum by ({', '.join(group_by)}) " if group_by else "sum "
+    if sli.ratio is not None:
+        total = f"{by}(rate({sli.ratio.total}[{BASE}]))"
+        if sli.ratio.errors is not None:
+            errors = _or_zero(f"{by}(rate({sli.ratio.errors}[{BASE}]))", total)
+        else:
+            good = _or_zero(f"{by}(rate({sli.ratio.good}[{BASE}]))", total)
+            errors = f"{total}\n-\n({good})"
+        return SLI("ratio", errors=errors, total=total)
+    if sli.latency is not None:
+        lat = sli.latency
+        matchers = lat.selector.strip()[1:-1].strip().rstrip(",") if lat.selector else ""
+        le = "|".join(le_spellings(lat.threshold))
+        good_sel = f'{lat.histogram}_bucket{{{matchers + "," if matchers else ""}le=~"{le}"}}'
+        total_sel = f"{lat.histogram}_count{{{matchers}}}" if matchers else f"{lat.histogram}_count"
+        total = f"{by}(rate({total_sel}[{BASE}]))"
+        good = _or_zero(f"{by}(rate({good_sel}[{BASE}]))", total)
+        return SLI("latency", errors=f"{total}\n-\n({good})", total=total)
+    assert sli.raw is not None
+    return SLI("raw", error_ratio=sli.raw.error_ratio)
+
+
+def _or_zero(expr: str, total: str) -> str:
+    """`expr`, or 0 for each group that has events but no matching series (no errors yet)."""
+    return f"{expr}\nor\n0 * {total}"
+
+
+def le_spellings(threshold: float) -> list[str]:
+    """Every way an exporter or Prometheus may spell the `le` label of this bucket bound.
+
+    Prometheus 3 rewrites classic-histogram `le` values to canonical floats (`le="1"` becomes
+    `le="1.0"`), and client libraries differ (Go writes 1e+06, Python 1000000.0), so the
+    matcher lists them all, escaped for a regex.
+    """
+    go = _go_float(threshold)
+    spellings = {repr(float(threshold)), go}
+    if "." not in go and "e" not in go:
+        spellings.add(go + ".0")  # the OpenMetrics / Prometheus 3 canonical form
+    if float(threshold).is_integer() and abs(threshold) < 1e21:
+        spellings.add(str(int(threshold)))
+    return sorted(s.replace(".", "\\\\.").replace("+", "\\\\+") for s in spellings)
+
+
+def _go_float(value: float) -> str:
+    """Go's strconv.FormatFloat(v, 'g', -1, 64), what client_golang writes for `le`:
+    the shortest digits, with an exponent when it is below -4 or at least 6 (1e+06)."""
+    from decimal import Decimal
+
+    sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits))
+    exp10 = len(digits) + exponent - 1
+    head = "-" if sign else ""
+    if exp10 < -4 or exp10 >= 6:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{head}{mantissa}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
+    if exponent >= 0:
+        return head + text + "0" * exponent
+    point = len(text) + exponent
+    return head + (text[:point] if point > 0 else "0") + "." + "0" * max(0, -point) + text[max(point, 0):]

@@ -1,0 +1,129 @@
+"""A small, fast, deterministic YAML writer for the generated files.
+
+Block style, two-space indentation, keys in the order given (callers sort where order means
+nothing), multi-line text as literal blocks (readable PromQL, small diffs), and a string is
+left unquoted only when YAML would read it back as that same string. PyYAML's own dumper is
+an order of magnitude slower on a large fleet and folds long lines.
+
+The property tests check `yaml.safe_load(dump(x)) == x` for arbitrary data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from yaml import ScalarNode
+from yaml.resolver import Resolver
+
+_RESOLVER = Resolver()
+_PLAIN = re.compile(r"^[A-Za-z0-9_/.(~$][\x20-\x7e]*$")
+_UNSAFE_INSIDE = (": ", " #", "\t")
+_UNSAFE_BREAKS = ("\u2028", "\u2029", "\x85", "\ufeff")
+
+
+def dump(data: Any, header: str = "") -> str:
+    lines: list[str] = [header] if header else []
+    _node(data, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def scalar(value: Any) -> str:
+    """One scalar as YAML text."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, str):
+        return _string(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _string(text: str) -> str:
+    if (
+        _PLAIN.match(text)
+        and not text.endswith((" ", ":"))
+        and not any(u in text for u in _UNSAFE_INSIDE)
+        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    ):
+        return text
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    out = json.dumps(text, ensure_ascii=False)
+    for ch in _UNSAFE_BREAKS:
+        out = out.replace(ch, f"\\u{ord(ch):04x}")
+    return out
+
+
+def _literal_ok(text: str) -> bool:
+    if "\n" not in text or "\r" in text or text.startswith((" ", "\n")):
+        return False
+    if any(ch in text for ch in _UNSAFE_BREAKS):
+        return False
+    body = text[:-1] if text.endswith("\n") else text
+    return not any(line.endswith((" ", "\t")) or not line for line in body.split("\n")) and all(
+        ch == "\n" or ch == "\t" or ch >= " " for ch in body
+    )
+
+
+def _node(data: Any, indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(data, Mapping):
+        if not data:
+            lines.append(pad + "{}")
+        for key, value in data.items():
+            _entry(f"{pad}{scalar(str(key))}:", value, indent, lines)
+    elif isinstance(data, Sequence) and not isinstance(data, str):
+        if not data:
+            lines.append(pad + "[]")
+        for item in data:
+            if isinstance(item, Mapping) and item:
+                first = len(lines)
+                _node(item, indent + 2, lines)
+                lines[first] = f"{pad}- " + lines[first][indent + 2 :]
+            else:
+                _entry(f"{pad}-", item, indent, lines)
+    else:
+        lines.append(pad + _block_or_scalar(data, indent))
+
+
+def _entry(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
+    if isinstance(value, Mapping) and value:
+        lines.append(prefix)
+        _node(value, indent + 2, lines)
+    elif isinstance(value, Sequence) and not isinstance(value, str) and value:
+        lines.append(prefix)
+        _node(value, indent + 2, lines)
+    elif isinstance(value, Mapping):
+        lines.append(prefix + " {}")
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        lines.append(prefix + " []")
+    else:
+        lines.append(f"{prefix} {_block_or_scalar(value, indent + 2)}")
+
+
+def _block_or_scalar(value: Any, indent: int) -> str:
+    if isinstance(value, str) and _literal_ok(value):
+        chomp = "" if value.endswith("\n") else "-"
+        body = value[:-1] if value.endswith("\n") else value
+        pad = " " * indent
+        return f"|{chomp}\n" + "\n".join(pad + line for line in body.split("\n"))
+    return scalar(value)
