@@ -16,6 +16,7 @@ from obsgen.spec import models as spec
 from obsgen.spec.validate import ValidSpecs, default_alert_name
 
 DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
+DEFAULT_MIN_EVENTS = 100
 
 
 def build(specs: ValidSpecs) -> model.Project:
@@ -52,7 +53,9 @@ def _ms(text: str | None) -> int | None:
 def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str) -> model.Alert:
     labels = {**base, **alert.labels, "severity": alert.severity}
     wait = f" for {alert.for_}" if alert.for_ else ""
-    description = alert.description or f"{alert.expr.strip()} has held{wait}."
+    description = alert.description or (
+        f"Fires when {alert.expr.strip()} holds{wait}. Value: {{{{ $value }}}}."
+    )
     annotations = {
         **alert.annotations,
         "summary": alert.summary,
@@ -94,7 +97,8 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
     return model.SLO(
         service=service, name=slo.name, description=slo.description,
         objective_percent=percent, objective=objective, budget=budget, period_days=days,
-        sli=build_sli(slo.sli, group), group_by=group, min_events=slo.min_events,
+        sli=build_sli(slo.sli, group), group_by=group,
+        min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
         alerts=tuple(alerts), runbook=slo.runbook,
         selector={"service": service, "slo": slo.name},
     )

@@ -155,7 +155,11 @@ def _yaml_syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) ->
             shown, line, col, "", "a tab character where YAML allows only spaces",
             "indent with spaces",
         )
-    context = f" ({exc.context.strip()})" if exc.context else ""
+    context = ""
+    if exc.context:
+        started = exc.context_mark
+        where = f" that starts at line {started.line + 1}" if started is not None else ""
+        context = f" ({exc.context.strip()}{where})"
     return Diagnostic(shown, line, col, "", f"YAML syntax error: {problem}{context}",
                       "fix the YAML syntax at this position")
 
@@ -182,10 +186,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(
-                node, path, f"the document expands to more than {MAX_NODES} values",
+            line, col = self.doc.position(path[:1])
+            raise _BuildError(Diagnostic(
+                self.doc.file, line, col, format_path(path[:1]),
+                f"expands to more than {MAX_NODES} values through aliases",
                 "use fewer aliases (is this an alias bomb?)",
-            )
+            ))
         if id(node) in self.active:
             raise self.fail(node, path, "an alias refers to itself", "remove the recursive alias")
         self.doc.values.setdefault(path, _pos(node.start_mark))
@@ -257,7 +263,8 @@ def _load_jsonnet(path: Path, shown: str, source: str) -> tuple[list[Document], 
         first = text.splitlines()[0] if text else "evaluation failed"
         match = _JSONNET_LOCATION.search(text)
         line, col = (int(match["line"]), int(match["col"])) if match else (1, 1)
-        return [], [Diagnostic(shown, line, col, "", f"Jsonnet error: {first}",
+        message = re.sub(r"\S+\.(?:jsonnet|libsonnet):[\d:()\-]+:?\s*", "", first).strip()
+        return [], [Diagnostic(shown, line, col, "", f"Jsonnet error: {message}",
                                "fix the Jsonnet at this position")]
     data = json.loads(output)
     items = data if isinstance(data, list) else [data]

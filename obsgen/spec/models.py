@@ -15,6 +15,7 @@ from obsgen import promql
 from obsgen.spec.types import (
     AlertName,
     Annotations,
+    HttpUrlText,
     Duration,
     Labels,
     LabelName,
@@ -38,13 +39,6 @@ RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
 
 class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-def _no_reserved(labels: dict[str, str], where: str) -> None:
-    taken = sorted(set(labels) & set(RESERVED_LABELS))
-    if taken:
-        raise fail(f"label {taken[0]!r} is set by obsgen on every {where}",
-                   "remove it from labels (it comes from the service, team or severity)")
 
 
 class Runbook(Spec):
@@ -77,11 +71,6 @@ class Metadata(Spec):
     """One paragraph on what the service does."""
     labels: Labels = {}
     """Extra labels put on every alert of this service."""
-
-    @model_validator(mode="after")
-    def _labels_free(self) -> Metadata:
-        _no_reserved(self.labels, "alert of the service")
-        return self
 
 
 class RatioSLI(Spec):
@@ -124,8 +113,8 @@ class LatencySLI(Spec):
                 raise fail(f"selector {self.selector!r}: {problem}",
                            'write label matchers such as {service="edge"}')
             if "le" in _matcher_names(body):
-                raise fail("the selector must not match on 'le'",
-                           "obsgen adds the le matcher from `threshold`")
+                raise fail(f"selector {self.selector!r} matches on 'le'",
+                           "drop that matcher: obsgen adds le from `threshold`")
         return self
 
 
@@ -192,11 +181,6 @@ class SLOAlert(Spec):
     annotations: Annotations = {}
     """Extra annotations on this alert (may use {{ $labels.x }} templates)."""
 
-    @model_validator(mode="after")
-    def _labels_free(self) -> SLOAlert:
-        _no_reserved(self.labels, "SLO alert")
-        return self
-
 
 class SLOAlerts(Spec):
     """The two alert tiers of the multi-window multi-burn-rate policy."""
@@ -222,9 +206,10 @@ class SLO(Spec):
     """How good and bad events are counted."""
     group_by: list[LabelName] = []
     """Labels to keep: one SLI and one alert per value (per route, per tenant)."""
-    min_events: int = Field(default=100, ge=0)
+    min_events: int | None = Field(default=None, ge=0)
     """An alert needs at least this many events in its long window: no page from a handful
-    of requests. 0 turns the guard off."""
+    of requests. Default 100 for ratio and latency SLIs; 0 turns the guard off. Not for raw
+    SLIs, which count no events."""
     labels: Labels = {}
     """Extra labels on this SLO's alerts."""
     annotations: Annotations = {}
@@ -236,16 +221,8 @@ class SLO(Spec):
 
     @model_validator(mode="after")
     def _checks(self) -> SLO:
-        if self.sli.raw is not None and self.min_events:
-            raise fail("min_events needs a ratio or latency SLI (a raw SLI has no event count)",
-                       "set min_events: 0 for a raw SLI")
         if len(set(self.group_by)) != len(self.group_by):
             raise fail("group_by lists a label twice", "list each label once")
-        _no_reserved(self.labels, "SLO alert")
-        clash = sorted(set(self.group_by) & set(RESERVED_LABELS))
-        if clash:
-            raise fail(f"cannot group by {clash[0]!r}: obsgen sets that label",
-                       "group by a label of the SLI's series, e.g. route")
         return self
 
 
@@ -273,16 +250,6 @@ class Alert(Spec):
     runbook: Runbook = Runbook()
     """Runbook content for this alert."""
 
-    @model_validator(mode="after")
-    def _labels_free(self) -> Alert:
-        _no_reserved(self.labels, "alert")
-        taken = sorted({"summary", "description", "runbook_url"} & set(self.annotations))
-        if taken:
-            raise fail(f"annotation {taken[0]!r} is set by obsgen",
-                       f"use the alert's own '{taken[0]}' field" if taken[0] != "runbook_url"
-                       else "runbook_url points at the generated runbook; drop it")
-        return self
-
 
 class Service(Spec):
     """A service: who owns it, its SLOs and its alerts."""
@@ -306,20 +273,12 @@ class Settings(Spec):
     """Always obsgen/v1."""
     kind: Literal["Settings"]
     """Always Settings."""
-    runbook_base_url: str = ""
+    runbook_base_url: HttpUrlText = ""
     """Where generated/runbooks is served, e.g. https://github.com/acme/obs/blob/main/generated/runbooks.
     Empty: runbook_url is the path relative to generated/."""
     rule_labels: Labels = {}
     """Labels added to every generated alert (e.g. an environment)."""
 
-    @model_validator(mode="after")
-    def _url(self) -> Settings:
-        url = self.runbook_base_url
-        if url and not url.startswith(("https://", "http://")):
-            raise fail(f"runbook_base_url {url!r} is not an http(s) URL",
-                       "write e.g. https://github.com/acme/obs/blob/main/generated/runbooks")
-        _no_reserved(self.rule_labels, "alert")
-        return self
 
 
 KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings}

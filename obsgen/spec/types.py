@@ -88,7 +88,8 @@ def _number_as_text(value: object) -> object:
     if value == 0 and isinstance(value, int):
         return "0s"
     if isinstance(value, int | float):
-        raise fail(f"{value!r} has no unit", f"write a duration with a unit, e.g. '{value}m'")
+        raise fail(f"{value!r} has no unit",
+                   f"write a duration with a unit, e.g. '{value}m' or '{value}d'")
     return value
 
 
@@ -139,6 +140,13 @@ def _window(value: str) -> str:
     return value
 
 
+def _http_url(value: str) -> str:
+    if value and not value.startswith(("https://", "http://")):
+        raise fail(f"{value!r} is not an http(s) URL",
+                   "write e.g. https://github.com/acme/obs/blob/main/generated/runbooks")
+    return value
+
+
 ServiceName = Annotated[str, _slug("service")]
 SLOName = Annotated[str, _slug("SLO")]
 TeamName = Annotated[str, _slug("team")]
@@ -152,5 +160,6 @@ Selector = Annotated[str, Field(min_length=1), AfterValidator(_selector)]
 TemplateText = Annotated[str, AfterValidator(_template)]
 Objective = Annotated[float, AfterValidator(_objective)]
 Window = Annotated[Duration, AfterValidator(_window)]
+HttpUrlText = Annotated[str, AfterValidator(_http_url)]
 Labels = dict[LabelName, LabelValue]
 Annotations = dict[LabelName, TemplateText]

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from obsgen.errors import Diagnostic
+from obsgen.spec import semantics
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.models import API_VERSION, KINDS, Service, Settings
 
@@ -40,8 +41,10 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
         problems.extend(found)
         if isinstance(model, Service):
             services.append((doc, model))
+            problems.extend(semantics.service_problems(doc, model))
         elif isinstance(model, Settings):
             settings.append((doc, model))
+            problems.extend(semantics.settings_problems(doc, model))
     problems.extend(_cross_checks(services, settings))
     return ValidSpecs(tuple(services), settings[0][1] if settings else None), problems
 
@@ -58,7 +61,25 @@ def validate_document(doc: Document) -> tuple[BaseModel | None, list[Diagnostic]
     try:
         return model_cls.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(doc, model_cls, err) for err in exc.errors()]
+        errors = _drop_missing_explained_by_typo(model_cls, exc.errors())
+        return None, [_diagnostic(doc, model_cls, err) for err in errors]
+
+
+def _drop_missing_explained_by_typo(model_cls: type[BaseModel], errors: list[Any]) -> list[Any]:
+    """`objectve: 99.9` yields "objective missing" and "objectve unknown": keep only the second,
+    whose did-you-mean says it all."""
+    typos = {
+        (tuple(e["loc"][:-1]), near)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        for near in difflib.get_close_matches(
+            str(e["loc"][-1]), _fields_at(model_cls, tuple(e["loc"][:-1])), n=1, cutoff=0.6
+        )
+    }
+    return [
+        e for e in errors
+        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)
+    ]
 
 
 def _header_problems(doc: Document, data: dict[Any, Any]) -> list[Diagnostic]:

@@ -1,0 +1,88 @@
+"""The Python API: the pipeline as named stages. The CLI and the tests both call these.
+
+    load -> validate -> build -> render -> emit
+
+Everything up to `render` is pure: `compile_documents` reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from obsgen import emit
+from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
+from obsgen.spec.loader import Document, discover, load_file
+
+
+@dataclass(frozen=True)
+class Outcome:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def load(specs_dir: Path) -> list[Document]:
+    """Read every spec file below `specs_dir`; SpecError lists every file's problems."""
+    if not specs_dir.is_dir():
+        raise EnvironmentProblem(f"{specs_dir}: no such folder — pass --specs DIR")
+    files = discover(specs_dir)
+    if not files:
+        raise EnvironmentProblem(f"{specs_dir}: no *.yaml, *.yml or *.jsonnet spec files")
+    documents: list[Document] = []
+    problems: list[Diagnostic] = []
+    base = specs_dir.resolve().name or "specs"
+    for path in files:
+        docs, found = load_file(path, f"{base}/{path.relative_to(specs_dir).as_posix()}")
+        documents.extend(docs)
+        problems.extend(found)
+    if problems:
+        # Validate what did load too, so one run reports every problem.
+        _, more = _validated(documents)
+        raise SpecError([*problems, *more])
+    return documents
+
+
+def _validated(documents: Sequence[Document]):  # type: ignore[no-untyped-def]
+    from obsgen.spec.validate import validate
+
+    return validate(documents)
+
+
+def compile_documents(documents: Sequence[Document]) -> dict[str, str]:
+    """Validate, build and render: {path relative to the output folder: text}. Pure."""
+    from obsgen.build import build
+    from obsgen.targets import render_all
+
+    specs, problems = _validated(documents)
+    if problems:
+        raise SpecError(problems)
+    return render_all(build(specs))
+
+
+def validate_specs(specs_dir: Path) -> int:
+    """Check the specs without rendering; returns the number of documents."""
+    documents = load(specs_dir)
+    _, problems = _validated(documents)
+    if problems:
+        raise SpecError(problems)
+    return len(documents)
+
+
+def compile_specs(specs_dir: Path) -> dict[str, str]:
+    return compile_documents(load(specs_dir))
+
+
+def generate(specs_dir: Path, out_dir: Path) -> Outcome:
+    files = compile_specs(specs_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    todo = emit.plan(out_dir, files)
+    emit.apply(out_dir, todo)
+    written = tuple(p for p in todo.write if p != emit.MANIFEST)
+    return Outcome(written, tuple(todo.delete), tuple(todo.unchanged))
+
+
+def check(specs_dir: Path, out_dir: Path) -> list[str]:
+    """Lines describing how `out_dir` differs from what the specs compile to; [] if current."""
+    return emit.stale_report(out_dir, compile_specs(specs_dir))

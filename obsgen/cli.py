@@ -1,0 +1,116 @@
+"""The `obsgen` command: a thin layer over `obsgen.api`.
+
+Exit codes (stable, documented in the README):
+    0  success
+    1  `check`: generated/ is stale
+    2  invalid specs (every problem printed, nothing written)
+    3  environment: missing folder or tool, a file obsgen will not overwrite
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from obsgen import __version__
+from obsgen.errors import EXIT_OK, EXIT_STALE, ObsgenError, SpecError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from obsgen import api
+
+    count = api.validate_specs(args.specs)
+    print(f"{args.specs}: {count} documents valid")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from obsgen import api
+
+    outcome = api.generate(args.specs, args.out)
+    for path in outcome.written:
+        print(f"wrote   {args.out / path}")
+    for path in outcome.removed:
+        print(f"removed {args.out / path}")
+    print(f"{args.out}: {len(outcome.written)} written, {len(outcome.removed)} removed, "
+          f"{len(outcome.unchanged)} unchanged")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from obsgen import api
+
+    lines = api.check(args.specs, args.out)
+    if not lines:
+        print(f"{args.out}: up to date with {args.specs}")
+        return EXIT_OK
+    print("\n".join(lines))
+    print(f"{args.out} is stale: run `make generate` (or `obsgen generate`) and commit the result",
+          file=sys.stderr)
+    return EXIT_STALE
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from obsgen.schema import schema_text
+
+    text = schema_text()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="obsgen",
+        description="Compile service specs into Prometheus rules and the rest of the "
+        "observability configuration.",
+        epilog="exit codes: 0 ok, 1 stale output (check), 2 invalid specs, 3 environment problem",
+    )
+    top.add_argument("--version", action="version", version=f"obsgen {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+        "validate": ("check the specs; write nothing", _validate),
+        "generate": ("compile the specs into the output folder", _generate),
+        "check": ("exit 1 with a diff when the output folder is stale", _check),
+        "schema": ("print the JSON Schema of spec v1 (for editors)", _schema),
+    }
+    for name, (help_text, func) in commands.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.set_defaults(func=func)
+        if name == "schema":
+            cmd.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+            continue
+        cmd.add_argument("--specs", type=Path, default=Path("specs"),
+                         help="folder of spec files (default: specs)")
+        if name != "validate":
+            cmd.add_argument("--out", type=Path, default=Path("generated"),
+                             help="output folder (default: generated)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SpecError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        count = len(exc.diagnostics)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+              file=sys.stderr)
+        return exc.exit_code
+    except ObsgenError as exc:
+        print(f"obsgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("obsgen: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

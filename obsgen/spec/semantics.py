@@ -1,0 +1,92 @@
+"""Checks that need more than one field's value, each located at the field to change.
+
+pydantic's model validators can only point at a whole model; these run after it on valid
+documents and name the exact key (`alerts[0].labels.severity`), so the message lands on the
+line to edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from obsgen import durations
+from obsgen.errors import Diagnostic
+from obsgen.slo_math import burn_windows
+from obsgen.spec.loader import Document, PathKey
+from obsgen.spec.models import RESERVED_LABELS, SLO, Service, Settings
+
+RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url")
+
+
+def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+    yield from _reserved_labels(doc, ("metadata", "labels"), svc.metadata.labels)
+    for i, slo in enumerate(svc.slos):
+        at: PathKey = ("slos", i)
+        yield from _reserved_labels(doc, (*at, "labels"), slo.labels)
+        yield from _reserved_annotations(doc, (*at, "annotations"), slo.annotations)
+        for tier in ("page", "ticket"):
+            alert = getattr(slo.alerts, tier)
+            yield from _reserved_labels(doc, (*at, "alerts", tier, "labels"), alert.labels)
+            yield from _reserved_annotations(doc, (*at, "alerts", tier, "annotations"),
+                                             alert.annotations)
+        yield from _slo_problems(doc, at, slo)
+    for i, alert in enumerate(svc.alerts):
+        yield from _reserved_labels(doc, ("alerts", i, "labels"), alert.labels)
+        yield from _reserved_annotations(doc, ("alerts", i, "annotations"), alert.annotations)
+
+
+def settings_problems(doc: Document, settings: Settings) -> Iterator[Diagnostic]:
+    yield from _reserved_labels(doc, ("rule_labels",), settings.rule_labels)
+
+
+def _reserved_labels(doc: Document, at: PathKey, labels: dict[str, str]) -> Iterator[Diagnostic]:
+    for name in labels:
+        if name in RESERVED_LABELS:
+            yield doc.diagnostic(
+                (*at, name), f"label {name!r} is set by obsgen on every alert",
+                "remove it: it comes from the service name, team, severity or SLO", at_key=True,
+            )
+
+
+def _reserved_annotations(
+    doc: Document, at: PathKey, annotations: dict[str, str]
+) -> Iterator[Diagnostic]:
+    for name in annotations:
+        if name in RESERVED_ANNOTATIONS:
+            hint = ("use the alert's own summary/description field" if name != "runbook_url"
+                    else "remove it: runbook_url points at the generated runbook page")
+            yield doc.diagnostic((*at, name), f"annotation {name!r} is set by obsgen", hint,
+                                 at_key=True)
+
+
+def _slo_problems(doc: Document, at: PathKey, slo: SLO) -> Iterator[Diagnostic]:
+    for j, label in enumerate(slo.group_by):
+        if label in RESERVED_LABELS:
+            yield doc.diagnostic((*at, "group_by", j), f"cannot group by {label!r}: obsgen sets it",
+                                 "group by a label of the SLI's series, e.g. route")
+    if slo.sli.raw is not None and slo.min_events:
+        yield doc.diagnostic(
+            (*at, "min_events"), "a raw SLI counts no events, so there is nothing to guard",
+            "remove min_events (it applies to ratio and latency SLIs)",
+        )
+    budget = 1 - Decimal(repr(slo.objective)) / 100
+    days = durations.parse_ms(slo.window) // 86_400_000
+    for tier in ("page", "ticket"):
+        if getattr(slo.alerts, tier).disabled:
+            continue
+        windows = burn_windows(days, tier)
+        if all(w.factor * budget >= 1 for w in windows):
+            factors = ", ".join(f"{_plain(w.factor)}x" for w in windows)
+            yield doc.diagnostic(
+                (*at, "objective"),
+                f"the {tier} alert can never fire: even a total outage burns this "
+                f"{_plain(budget * 100)}% budget at only {_plain(1 / budget)}x, below every "
+                f"{days}d {tier} threshold ({factors})",
+                f"raise the objective, shorten the window, or set alerts.{tier}.disabled: true",
+            )
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.quantize(Decimal("0.0001")).normalize(), "f")
+    return text

@@ -1,0 +1,43 @@
+// Trading journal — data stores (seed 003, RB-05, RB-06), written in Jsonnet to show how
+// a team shares one definition across services.
+local service(name, description) = {
+  apiVersion: 'obsgen/v1',
+  kind: 'Service',
+  metadata: { name: name, team: 'infra', tier: 1, description: description, labels: { stack: 'data' } },
+};
+
+[
+  service('postgres', 'Primary Postgres of the trading journal.') {
+    alerts: [{
+      name: 'PostgresBloatOrLocks',
+      expr: 'pg_locks{mode!="AccessShareLock"} > 0 or (pg_stat_progress_vacuum{phase!=""} == 0 and pg_bloat_ratio > 0.3)',
+      'for': '15m',
+      severity: 'ticket',
+      summary: 'Investigate locks or bloat on Postgres.',
+      runbook: {
+        impact: 'Queries slow down or block; imports and the outbox back up.',
+        checks: ['pg_locks and long-running transactions.', 'Table size growth.'],
+        actions: [
+          'Cancel the offending queries.',
+          'Run VACUUM (FULL) during low traffic.',
+          'Ensure partition pruning on EventOutbox.',
+        ],
+        post_incident: ['Tune autovacuum; monthly partitions; proper indexes.'],
+      },
+    }],
+  },
+  service('redis', 'Redis: queues and caches of the trading journal.') {
+    alerts: [{
+      name: 'RedisEvictions',
+      expr: 'sum(rate(redis_evicted_keys_total[5m])) > 0',
+      'for': '10m',
+      severity: 'ticket',
+      summary: 'Redis is evicting keys.',
+      runbook: {
+        impact: 'Queues pause; imports are temporarily degraded.',
+        checks: ['redis_evictions_total and memory usage.'],
+        actions: ['Increase maxmemory.', 'Enable allkeys-lru.', 'Scale vertically.', 'Purge stale caches.'],
+      },
+    }],
+  },
+]

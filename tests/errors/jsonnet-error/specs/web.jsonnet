@@ -1,0 +1,5 @@
+{
+  apiVersion: 'obsgen/v1',
+  kind: 'Service'
+  metadata: {},
+}
