@@ -21,9 +21,10 @@ from yaml import ScalarNode
 from yaml.resolver import Resolver
 
 _RESOLVER = Resolver()
-_PLAIN = re.compile(r"^[A-Za-z0-9_/.(~$][\x20-\x7e]*$")
+_PLAIN = re.compile(r"\A[A-Za-z0-9_/.(~$][\x20-\x7e]*\Z")
 _UNSAFE_INSIDE = (": ", " #", "\t")
-_UNSAFE_BREAKS = ("\u2028", "\u2029", "\x85", "\ufeff")
+# Characters YAML may not hold raw (outside its printable set), plus the line breaks above.
+_NOT_RAW = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 
 
 def dump(data: Any, header: str = "") -> str:
@@ -47,7 +48,10 @@ def scalar(value: Any) -> str:
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
-        return repr(value)
+        text = repr(value)
+        if "e" in text and "." not in text:
+            text = text.replace("e", ".0e")  # YAML 1.1 reads 1e+21 as text; 1.0e+21 is a float
+        return text
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, str):
@@ -68,20 +72,16 @@ def _string(text: str) -> str:
 
 def _quoted(text: str) -> str:
     out = json.dumps(text, ensure_ascii=False)
-    for ch in _UNSAFE_BREAKS:
-        out = out.replace(ch, f"\\u{ord(ch):04x}")
-    return out
+    return _NOT_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
 
 
 def _literal_ok(text: str) -> bool:
     if "\n" not in text or "\r" in text or text.startswith((" ", "\n")):
         return False
-    if any(ch in text for ch in _UNSAFE_BREAKS):
+    if _NOT_RAW.search(text):
         return False
     body = text[:-1] if text.endswith("\n") else text
-    return not any(line.endswith((" ", "\t")) or not line for line in body.split("\n")) and all(
-        ch == "\n" or ch == "\t" or ch >= " " for ch in body
-    )
+    return not any(line.endswith((" ", "\t")) or not line for line in body.split("\n"))
 
 
 def _node(data: Any, indent: int, lines: list[str]) -> None:

@@ -1,0 +1,41 @@
+"""Same specs, same bytes: whatever the working directory or the hash seed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, snapshot
+
+
+def _generate(out: Path, cwd: Path, seed: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run(
+        [sys.executable, "-m", "obsgen", "generate", "--specs", str(ROOT / "specs"), "--out", str(out)],
+        cwd=cwd, env=env, check=True, capture_output=True,
+    )
+
+
+def test_two_runs_identical(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    _generate(tmp_path / "a", ROOT, "1")
+    _generate(tmp_path / "b", tmp_path / "elsewhere", "4242")
+    first, second = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    assert first and first == second
+    assert first == snapshot(ROOT / "generated")
+
+
+def test_no_absolute_paths_or_timestamps_in_output() -> None:
+    for rel, data in snapshot(ROOT / "generated").items():
+        text = data.decode()
+        assert str(ROOT) not in text, rel
+        assert "2026-" not in text and "2025-" not in text, rel
+
+
+def test_every_generated_file_says_do_not_edit() -> None:
+    files = snapshot(ROOT / "generated")
+    for rel, data in files.items():
+        assert b"DO NOT EDIT" in data.splitlines()[0] or rel.endswith(".json"), rel
+        assert b"DO NOT EDIT" in data, rel
