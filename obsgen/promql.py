@@ -26,11 +26,40 @@ def _parser() -> Any:
 
 
 def parse_problem(expr: str) -> str:
-    """Why `expr` is not valid PromQL, or "" when it is."""
+    """Why `expr` is not valid PromQL for both Prometheus 2.42 and 3.x, or "" when it is."""
     try:
         _parser().parse(expr)
     except ValueError as exc:
-        return str(exc) or "cannot be parsed"
+        return portability_problem(expr) or str(exc) or "cannot be parsed"
+    return portability_problem(expr)
+
+
+# Functions and aggregations of Prometheus 2.42 (checked against its promtool) that 3.x still has.
+PORTABLE_FUNCTIONS = frozenset("""
+    abs absent absent_over_time acos acosh asin asinh atan atanh avg_over_time ceil changes
+    clamp clamp_max clamp_min cos cosh count_over_time days_in_month day_of_month day_of_week
+    day_of_year deg delta deriv exp floor histogram_count histogram_sum histogram_fraction
+    histogram_quantile hour idelta increase irate label_replace label_join last_over_time ln
+    log10 log2 max_over_time min_over_time minute month pi predict_linear present_over_time
+    quantile_over_time rad rate resets round scalar sgn sin sinh sort sort_desc sqrt
+    stddev_over_time stdvar_over_time sum_over_time tan tanh time timestamp vector year
+    sum min max avg group stddev stdvar count count_values bottomk topk quantile
+""".split())
+_REMOVED_IN_3 = {"holt_winters": "double_exponential_smoothing (behind a feature flag)"}
+_KEYWORDS = frozenset("by without on ignoring group_left group_right bool and or unless start end".split())
+_CALL = re.compile(r"(?<![\w:.])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+
+
+def portability_problem(expr: str) -> str:
+    """Why `expr` would fail in Prometheus 2.42 or 3.x though it parses, or ""."""
+    for name in _CALL.findall(_QUOTED.sub('""', expr)):
+        if name in _KEYWORDS:
+            continue
+        if name in _REMOVED_IN_3:
+            return f"{name}() was removed in Prometheus 3 (its successor is {_REMOVED_IN_3[name]})"
+        if name not in PORTABLE_FUNCTIONS:
+            return f"{name}() is not available in Prometheus 2.42 (a 3.x addition or a typo)"
     return ""
 
 

@@ -96,7 +96,8 @@ def _number_as_text(value: object) -> object:
 def _expr(value: str) -> str:
     problem = promql.parse_problem(value)
     if problem:
-        raise fail(f"invalid PromQL: {problem}", "fix the expression (promtool would reject it)")
+        raise fail(f"invalid PromQL: {problem}",
+                   "fix the expression (it must run on Prometheus 2.42 and 3.x)")
     return value
 
 
