@@ -17,6 +17,7 @@ Windows are whole minutes and never shorter than the base rate window (5m) the S
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -42,6 +43,7 @@ class BurnWindow:
     factor: Decimal
 
 
+@cache
 def burn_windows(period_days: int, tier: str) -> tuple[BurnWindow, ...]:
     period_s = period_days * 86400
     scale = min(Fraction(period_days, PIVOT_DAYS), Fraction(1))
@@ -64,6 +66,7 @@ def exhaustion_s(period_days: int, factor: Decimal) -> int:
     return int((Decimal(period_days * 86400) / factor).to_integral_value(ROUND_HALF_UP))
 
 
+@cache
 def all_windows(period_days: int) -> tuple[int, ...]:
     """Every window (seconds) the SLI is recorded over for alerts, ascending."""
     found = {BASE_WINDOW_S}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from yaml import ScalarNode
@@ -35,6 +35,8 @@ def dump(data: Any, header: str = "") -> str:
 
 def scalar(value: Any) -> str:
     """One scalar as YAML text."""
+    if isinstance(value, str):
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -54,11 +56,10 @@ def scalar(value: Any) -> str:
         return text
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if isinstance(value, str):
-        return _string(value)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+@lru_cache(maxsize=65536)
 def _string(text: str) -> str:
     if (
         _PLAIN.match(text)
@@ -86,16 +87,16 @@ def _literal_ok(text: str) -> bool:
 
 def _node(data: Any, indent: int, lines: list[str]) -> None:
     pad = " " * indent
-    if isinstance(data, Mapping):
+    if isinstance(data, dict):
         if not data:
             lines.append(pad + "{}")
         for key, value in data.items():
             _entry(f"{pad}{scalar(str(key))}:", value, indent, lines)
-    elif isinstance(data, Sequence) and not isinstance(data, str):
+    elif isinstance(data, list | tuple):
         if not data:
             lines.append(pad + "[]")
         for item in data:
-            if isinstance(item, Mapping) and item:
+            if isinstance(item, dict) and item:
                 first = len(lines)
                 _node(item, indent + 2, lines)
                 lines[first] = f"{pad}- " + lines[first][indent + 2 :]
@@ -106,22 +107,18 @@ def _node(data: Any, indent: int, lines: list[str]) -> None:
 
 
 def _entry(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
-    if isinstance(value, Mapping) and value:
-        lines.append(prefix)
-        _node(value, indent + 2, lines)
-    elif isinstance(value, Sequence) and not isinstance(value, str) and value:
-        lines.append(prefix)
-        _node(value, indent + 2, lines)
-    elif isinstance(value, Mapping):
-        lines.append(prefix + " {}")
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        lines.append(prefix + " []")
+    if isinstance(value, dict | list | tuple):
+        if value:
+            lines.append(prefix)
+            _node(value, indent + 2, lines)
+        else:
+            lines.append(prefix + (" {}" if isinstance(value, dict) else " []"))
     else:
         lines.append(f"{prefix} {_block_or_scalar(value, indent + 2)}")
 
 
 def _block_or_scalar(value: Any, indent: int) -> str:
-    if isinstance(value, str) and _literal_ok(value):
+    if isinstance(value, str) and "\n" in value and _literal_ok(value):
         chomp = "" if value.endswith("\n") else "-"
         body = value[:-1] if value.endswith("\n") else value
         pad = " " * indent
