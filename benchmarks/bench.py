@@ -29,27 +29,36 @@ def fleet_spec(i: int) -> str:
     slos = []
     for j in range(SLOS):
         if j % 2 == 0:
-            sli = (f"      ratio:\n"
-                   f"        errors: http_requests_total{{service=\"{name}\",code=~\"5..\"}}\n"
-                   f"        total: http_requests_total{{service=\"{name}\"}}\n")
+            sli = (
+                f"      ratio:\n"
+                f'        errors: http_requests_total{{service="{name}",code=~"5.."}}\n'
+                f'        total: http_requests_total{{service="{name}"}}\n'
+            )
         else:
-            sli = (f"      latency:\n        histogram: http_request_duration_seconds\n"
-                   f"        selector: '{{service=\"{name}\"}}'\n        threshold: 0.{j}\n")
+            sli = (
+                f"      latency:\n        histogram: http_request_duration_seconds\n"
+                f"        selector: '{{service=\"{name}\"}}'\n        threshold: 0.{j}\n"
+            )
         group = "    group_by: [route]\n" if j == 1 else ""
-        slos.append(f"  - name: slo-{j}\n    objective: 99.{j + 1}\n    window: {(30, 28, 7)[j % 3]}d\n"
-                    f"{group}    sli:\n{sli}")
-    return (f"apiVersion: obsgen/v1\nkind: Service\nmetadata:\n  name: {name}\n  team: team-{i % 40}\n"
-            f"slos:\n{''.join(slos)}alerts:\n  - name: Svc{i:04d}Down\n"
-            f"    expr: up{{job=\"{name}\"}} == 0\n    for: 5m\n    severity: page\n"
-            f"    summary: {name} is down.\n")
+        slos.append(
+            f"  - name: slo-{j}\n    objective: 99.{j + 1}\n    window: {(30, 28, 7)[j % 3]}d\n"
+            f"{group}    sli:\n{sli}"
+        )
+    return (
+        f"apiVersion: obsgen/v1\nkind: Service\nmetadata:\n  name: {name}\n  team: team-{i % 40}\n"
+        f"slos:\n{''.join(slos)}alerts:\n  - name: Svc{i:04d}Down\n"
+        f'    expr: up{{job="{name}"}} == 0\n    for: 5m\n    severity: page\n'
+        f"    summary: {name} is down.\n"
+    )
 
 
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and max RSS (MB) of one obsgen process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "obsgen", *args], check=True, capture_output=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "obsgen", *args], check=True, capture_output=True, cwd=ROOT
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(after, before) / 1024
@@ -73,15 +82,21 @@ def main() -> None:
             times.append(wall)
         count, size = tree_size(out)
         rules = sum(p.read_text().count("\n      - ") for p in out.rglob("*.rules.yaml"))
-        print(f"fleet: {SERVICES} services x {SLOS} SLOs -> {count} files, {size / 1e6:.1f} MB, "
-              f"~{rules} rules")
-        print(f"fleet generate: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
-              f"(target <= 5 s); peak RSS {rss:.0f} MB (target <= 500 MB)")
+        print(
+            f"fleet: {SERVICES} services x {SLOS} SLOs -> {count} files, {size / 1e6:.1f} MB, "
+            f"~{rules} rules"
+        )
+        print(
+            f"fleet generate: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+            f"(target <= 5 s); peak RSS {rss:.0f} MB (target <= 500 MB)"
+        )
         wall, _ = run(["check", "--specs", str(specs), "--out", str(out)])
         print(f"fleet check (nothing stale): {wall:.2f} s")
     times = [run(["validate", "--specs", "specs"])[0] for _ in range(5)]
-    print(f"validate specs/ (process start included): best {min(times):.3f} s, "
-          f"median {statistics.median(times):.3f} s (target <= 0.5 s)")
+    print(
+        f"validate specs/ (process start included): best {min(times):.3f} s, "
+        f"median {statistics.median(times):.3f} s (target <= 0.5 s)"
+    )
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from obsgen import emit
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
 from obsgen.spec.loader import Document, discover, load_file
+
+if TYPE_CHECKING:
+    from obsgen.spec.validate import ValidSpecs
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def load(specs_dir: Path) -> list[Document]:
     return documents
 
 
-def _validated(documents: Sequence[Document]):  # type: ignore[no-untyped-def]
+def _validated(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
     from obsgen.spec.validate import validate
 
     return validate(documents)

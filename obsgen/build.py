@@ -11,7 +11,7 @@ from decimal import Decimal
 from obsgen import durations, model
 from obsgen.model import fmt_decimal
 from obsgen.sli import build_sli
-from obsgen.slo_math import burn_windows, exhaustion_s
+from obsgen.slo_math import BurnWindow, burn_windows, exhaustion_s
 from obsgen.spec import models as spec
 from obsgen.spec.validate import ValidSpecs, default_alert_name
 
@@ -23,9 +23,7 @@ def build(specs: ValidSpecs) -> model.Project:
     settings = specs.settings
     base_url = settings.runbook_base_url.rstrip("/") if settings else ""
     extra = dict(settings.rule_labels) if settings else {}
-    services = [
-        build_service(svc, doc.source, base_url, extra) for doc, svc in specs.services
-    ]
+    services = [build_service(svc, doc.source, base_url, extra) for doc, svc in specs.services]
     return model.Project(tuple(sorted(services, key=lambda s: s.name)), base_url)
 
 
@@ -63,8 +61,14 @@ def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str)
         "runbook_url": runbook_url(base_url, service, alert.name),
     }
     return model.Alert(
-        alert.name, alert.expr.strip(), _ms(alert.for_), _ms(alert.keep_firing_for),
-        alert.severity, _sorted(labels), _sorted(annotations), alert.runbook,
+        alert.name,
+        alert.expr.strip(),
+        _ms(alert.for_),
+        _ms(alert.keep_firing_for),
+        alert.severity,
+        _sorted(labels),
+        _sorted(annotations),
+        alert.runbook,
     )
 
 
@@ -91,15 +95,23 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
             "runbook_url": runbook_url(base_url, service, name),
         }
         alerts.append(
-            model.SLOAlert(tier, name, severity, windows, _ms(conf.for_), _sorted(labels),
-                           _sorted(annotations))
+            model.SLOAlert(
+                tier, name, severity, windows, _ms(conf.for_), _sorted(labels), _sorted(annotations)
+            )
         )
     return model.SLO(
-        service=service, name=slo.name, description=slo.description,
-        objective_percent=percent, objective=objective, budget=budget, period_days=days,
-        sli=build_sli(slo.sli, group), group_by=group,
+        service=service,
+        name=slo.name,
+        description=slo.description,
+        objective_percent=percent,
+        objective=objective,
+        budget=budget,
+        period_days=days,
+        sli=build_sli(slo.sli, group),
+        group_by=group,
         min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
-        alerts=tuple(alerts), runbook=slo.runbook,
+        alerts=tuple(alerts),
+        runbook=slo.runbook,
         selector={"service": service, "slo": slo.name},
     )
 
@@ -110,7 +122,9 @@ def _summary(service: str, slo: spec.SLO, tier: str, group: tuple[str, ...]) -> 
     return f"{service} {slo.name}{where}: error budget burning {speed}"
 
 
-def _description(slo: spec.SLO, percent: Decimal, days: int, windows: tuple) -> str:
+def _description(
+    slo: spec.SLO, percent: Decimal, days: int, windows: tuple[BurnWindow, ...]
+) -> str:
     parts = []
     for w in windows:
         parts.append(

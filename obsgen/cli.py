@@ -34,8 +34,10 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"wrote   {args.out / path}")
     for path in outcome.removed:
         print(f"removed {args.out / path}")
-    print(f"{args.out}: {len(outcome.written)} written, {len(outcome.removed)} removed, "
-          f"{len(outcome.unchanged)} unchanged")
+    print(
+        f"{args.out}: {len(outcome.written)} written, {len(outcome.removed)} removed, "
+        f"{len(outcome.unchanged)} unchanged"
+    )
     return EXIT_OK
 
 
@@ -47,8 +49,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{args.out}: up to date with {args.specs}")
         return EXIT_OK
     print("\n".join(lines))
-    print(f"{args.out} is stale: run `make generate` (or `obsgen generate`) and commit the result",
-          file=sys.stderr)
+    print(
+        f"{args.out} is stale: run `make generate` (or `obsgen generate`) and commit the result",
+        file=sys.stderr,
+    )
     return EXIT_STALE
 
 
@@ -84,11 +88,19 @@ def parser() -> argparse.ArgumentParser:
         if name == "schema":
             cmd.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
             continue
-        cmd.add_argument("--specs", type=Path, default=Path("specs"),
-                         help="folder of spec files (default: specs)")
+        cmd.add_argument(
+            "--specs",
+            type=Path,
+            default=Path("specs"),
+            help="folder of spec files (default: specs)",
+        )
         if name != "validate":
-            cmd.add_argument("--out", type=Path, default=Path("generated"),
-                             help="output folder (default: generated)")
+            cmd.add_argument(
+                "--out",
+                type=Path,
+                default=Path("generated"),
+                help="output folder (default: generated)",
+            )
     return top
 
 
@@ -100,8 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         count = len(exc.diagnostics)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
-              file=sys.stderr)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            file=sys.stderr,
+        )
         return exc.exit_code
     except ObsgenError as exc:
         print(f"obsgen: {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ import signal
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from obsgen.errors import EnvironmentProblem
 
@@ -139,7 +140,7 @@ def _prune_empty(root: Path, folder: Path) -> None:
 def _signals_held() -> Iterator[None]:
     """Defer SIGINT/SIGTERM until the block ends (main thread only; elsewhere a no-op)."""
     received: list[int] = []
-    previous = {}
+    previous: dict[signal.Signals, Any] = {}
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda s, _f: received.append(s))
@@ -150,8 +151,8 @@ def _signals_held() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        for sig in received:
-            os.kill(os.getpid(), sig)
+        for number in received:
+            os.kill(os.getpid(), number)
 
 
 def stale_report(out_dir: Path, texts: Mapping[str, str], max_lines: int = 200) -> list[str]:
@@ -166,9 +167,15 @@ def stale_report(out_dir: Path, texts: Mapping[str, str], max_lines: int = 200) 
         old = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else ""
         label = f"{out_dir.name}/{rel}"
         lines.extend(
-            difflib.unified_diff(old.splitlines(), data.decode().splitlines(),
-                                 f"{label} (on disk)", f"{label} (from specs)", lineterm="")
-            if old else [f"missing: {label}"]
+            difflib.unified_diff(
+                old.splitlines(),
+                data.decode().splitlines(),
+                f"{label} (on disk)",
+                f"{label} (from specs)",
+                lineterm="",
+            )
+            if old
+            else [f"missing: {label}"]
         )
     lines.extend(f"no longer generated: {out_dir.name}/{rel}" for rel in todo.delete)
     if len(lines) > max_lines:

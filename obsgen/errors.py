@@ -2,7 +2,8 @@
 
 Every message a user sees about a spec has the shape
 
-    specs/edge.yaml:14:7: slos[0].objective: must be below 100 (got 100.0) — a 100% objective leaves no error budget
+    specs/edge.yaml:14:7: slos[0].objective: must be below 100 (got 100.0) — a 100%
+        objective leaves no error budget
 
 `Diagnostic` holds those parts; `format()` renders them. Diagnostics sort by file, then
 position, so one run reports every problem in reading order.

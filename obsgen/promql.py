@@ -35,18 +35,108 @@ def parse_problem(expr: str) -> str:
 
 
 # Functions and aggregations of Prometheus 2.42 (checked against its promtool) that 3.x still has.
-PORTABLE_FUNCTIONS = frozenset("""
-    abs absent absent_over_time acos acosh asin asinh atan atanh avg_over_time ceil changes
-    clamp clamp_max clamp_min cos cosh count_over_time days_in_month day_of_month day_of_week
-    day_of_year deg delta deriv exp floor histogram_count histogram_sum histogram_fraction
-    histogram_quantile hour idelta increase irate label_replace label_join last_over_time ln
-    log10 log2 max_over_time min_over_time minute month pi predict_linear present_over_time
-    quantile_over_time rad rate resets round scalar sgn sin sinh sort sort_desc sqrt
-    stddev_over_time stdvar_over_time sum_over_time tan tanh time timestamp vector year
-    sum min max avg group stddev stdvar count count_values bottomk topk quantile
-""".split())
+PORTABLE_FUNCTIONS = frozenset(
+    [
+        "abs",
+        "absent",
+        "absent_over_time",
+        "acos",
+        "acosh",
+        "asin",
+        "asinh",
+        "atan",
+        "atanh",
+        "avg_over_time",
+        "ceil",
+        "changes",
+        "clamp",
+        "clamp_max",
+        "clamp_min",
+        "cos",
+        "cosh",
+        "count_over_time",
+        "days_in_month",
+        "day_of_month",
+        "day_of_week",
+        "day_of_year",
+        "deg",
+        "delta",
+        "deriv",
+        "exp",
+        "floor",
+        "histogram_count",
+        "histogram_sum",
+        "histogram_fraction",
+        "histogram_quantile",
+        "hour",
+        "idelta",
+        "increase",
+        "irate",
+        "label_replace",
+        "label_join",
+        "last_over_time",
+        "ln",
+        "log10",
+        "log2",
+        "max_over_time",
+        "min_over_time",
+        "minute",
+        "month",
+        "pi",
+        "predict_linear",
+        "present_over_time",
+        "quantile_over_time",
+        "rad",
+        "rate",
+        "resets",
+        "round",
+        "scalar",
+        "sgn",
+        "sin",
+        "sinh",
+        "sort",
+        "sort_desc",
+        "sqrt",
+        "stddev_over_time",
+        "stdvar_over_time",
+        "sum_over_time",
+        "tan",
+        "tanh",
+        "time",
+        "timestamp",
+        "vector",
+        "year",
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "group",
+        "stddev",
+        "stdvar",
+        "count",
+        "count_values",
+        "bottomk",
+        "topk",
+        "quantile",
+    ]
+)
 _REMOVED_IN_3 = {"holt_winters": "double_exponential_smoothing (behind a feature flag)"}
-_KEYWORDS = frozenset("by without on ignoring group_left group_right bool and or unless start end".split())
+_KEYWORDS = frozenset(
+    [
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "bool",
+        "and",
+        "or",
+        "unless",
+        "start",
+        "end",
+    ]
+)
 _CALL = re.compile(r"(?<![\w:.])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 
@@ -97,19 +187,60 @@ def substitute_window(expr: str, window: str) -> str:
 PREDEFINED_VARIABLES = {"$", "$labels", "$value", "$externalLabels", "$externalURL"}
 TEMPLATE_FUNCTIONS = {
     # Go text/template builtins
-    "and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne",
-    "lt", "le", "gt", "ge", "html", "js", "urlquery", "call",
+    "and",
+    "or",
+    "not",
+    "len",
+    "index",
+    "slice",
+    "print",
+    "printf",
+    "println",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "html",
+    "js",
+    "urlquery",
+    "call",
     # Prometheus template functions (template/template.go)
-    "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml",
-    "match", "title", "toUpper", "toLower", "graphLink", "tableLink", "sortByLabel",
-    "humanize", "humanize1024", "humanizeDuration", "humanizePercentage",
-    "humanizeTimestamp", "pathPrefix", "externalURL", "stripPort", "stripDomain",
-    "parseDuration", "toTime", "toDuration",
+    "query",
+    "first",
+    "label",
+    "value",
+    "strvalue",
+    "args",
+    "reReplaceAll",
+    "safeHtml",
+    "match",
+    "title",
+    "toUpper",
+    "toLower",
+    "graphLink",
+    "tableLink",
+    "sortByLabel",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "pathPrefix",
+    "externalURL",
+    "stripPort",
+    "stripDomain",
+    "parseDuration",
+    "toTime",
+    "toDuration",
 }
 _OPENERS = {"if", "range", "with", "define", "block"}
 _ACTION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\'(?:[^\'\\]|\\.)\'')
-_TOKEN = re.compile(r"\$[A-Za-z0-9_]*|(?<![\w$.])\.?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_TOKEN = re.compile(
+    r"\$[A-Za-z0-9_]*|(?<![\w$.])\.?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+)
 
 
 def template_problem(text: str) -> str:
@@ -149,7 +280,14 @@ def template_problem(text: str) -> str:
                 if token not in variables:
                     return f"undefined variable {token!r} (use $labels, $value or $externalLabels)"
             elif not token.startswith(".") and token not in TEMPLATE_FUNCTIONS | _OPENERS | {
-                "end", "else", "template", "nil", "true", "false", "break", "continue",
+                "end",
+                "else",
+                "template",
+                "nil",
+                "true",
+                "false",
+                "break",
+                "continue",
             }:
                 return f"unknown function {token!r}"
     if stack:

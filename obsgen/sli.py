@@ -75,4 +75,10 @@ def _go_float(value: float) -> str:
     if exponent >= 0:
         return head + text + "0" * exponent
     point = len(text) + exponent
-    return head + (text[:point] if point > 0 else "0") + "." + "0" * max(0, -point) + text[max(point, 0):]
+    return (
+        head
+        + (text[:point] if point > 0 else "0")
+        + "."
+        + "0" * max(0, -point)
+        + text[max(point, 0) :]
+    )

@@ -17,9 +17,9 @@ Windows are whole minutes and never shorter than the base rate window (5m) the S
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache
 
 BASE_WINDOW_S = 300
 """The rate window of the recorded SLI; every alert window is derived from it."""

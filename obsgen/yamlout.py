@@ -24,7 +24,9 @@ _RESOLVER = Resolver()
 _PLAIN = re.compile(r"\A[A-Za-z0-9_/.(~$][\x20-\x7e]*\Z")
 _UNSAFE_INSIDE = (": ", " #", "\t")
 # Characters YAML may not hold raw (outside its printable set), plus the line breaks above.
-_NOT_RAW = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+_NOT_RAW = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
+)
 
 
 def dump(data: Any, header: str = "") -> str:
@@ -59,13 +61,18 @@ def scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+def _resolves_to_str(text: str) -> bool:
+    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag == "tag:yaml.org,2002:str"
+
+
 @lru_cache(maxsize=65536)
 def _string(text: str) -> str:
     if (
         _PLAIN.match(text)
         and not text.endswith((" ", ":"))
         and not any(u in text for u in _UNSAFE_INSIDE)
-        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+        and _resolves_to_str(text)
     ):
         return text
     return _quoted(text)

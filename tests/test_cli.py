@@ -22,7 +22,9 @@ def test_generate_then_check_is_clean(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli.main(["check", "--specs", str(GOLDEN_SPECS), "--out", str(out)]) == 0
 
 
-def test_check_exits_1_with_a_diff_when_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_exits_1_with_a_diff_when_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     specs = tmp_path / "specs"
     shutil.copytree(GOLDEN_SPECS, specs)
     out = tmp_path / "out"
@@ -44,7 +46,9 @@ def test_missing_specs_folder_exits_3(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "no such folder" in capsys.readouterr().err
 
 
-def test_foreign_file_in_the_way_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_foreign_file_in_the_way_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     (out / "prometheus" / "rules").mkdir(parents=True)
     (out / "prometheus" / "rules" / "checkout.rules.yaml").write_text("mine\n")
@@ -58,7 +62,9 @@ def test_validate_counts_documents(capsys: pytest.CaptureFixture[str]) -> None:
     assert "documents valid" in capsys.readouterr().out
 
 
-def test_schema_accepts_every_example_and_rejects_a_typo(capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_accepts_every_example_and_rejects_a_typo(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import jsonschema
 
     assert cli.main(["schema"]) == 0

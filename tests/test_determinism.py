@@ -13,8 +13,20 @@ from tests.conftest import ROOT, snapshot
 def _generate(out: Path, cwd: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
-        [sys.executable, "-m", "obsgen", "generate", "--specs", str(ROOT / "specs"), "--out", str(out)],
-        cwd=cwd, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "obsgen",
+            "generate",
+            "--specs",
+            str(ROOT / "specs"),
+            "--out",
+            str(out),
+        ],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
     )
 
 

@@ -23,7 +23,9 @@ def test_writes_files_and_manifest(tmp_path: Path) -> None:
     _write(tmp_path, {"a/x.yaml": "x\n", "b.yaml": "b\n"})
     assert (tmp_path / "a/x.yaml").read_text() == "x\n"
     assert emit.read_manifest(tmp_path) == {
-        "a/x.yaml": emit.digest(b"x\n"), "b.yaml": emit.digest(b"b\n")}
+        "a/x.yaml": emit.digest(b"x\n"),
+        "b.yaml": emit.digest(b"b\n"),
+    }
 
 
 def test_removes_files_no_longer_generated_and_empty_folders(tmp_path: Path) -> None:
@@ -44,7 +46,9 @@ def test_never_touches_files_it_did_not_write(tmp_path: Path) -> None:
 def test_refuses_to_overwrite_a_foreign_file(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text("hand written\n")
     before = snapshot(tmp_path)
-    with pytest.raises(EnvironmentProblem, match="refusing to overwrite .*b.yaml: obsgen did not generate it"):
+    with pytest.raises(
+        EnvironmentProblem, match=r"refusing to overwrite .*b\.yaml: obsgen did not generate it"
+    ):
         emit.plan(tmp_path, {"b.yaml": "b\n", "c.yaml": "c\n"})
     assert snapshot(tmp_path) == before
 

@@ -51,8 +51,9 @@ def test_corpus_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_validate_reports_the_same(case: str, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_reports_the_same(
+    case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ERRORS / case)
     assert cli.main(["validate", "--specs", "specs"]) == 2
     assert capsys.readouterr().err == (ERRORS / case / "expected.txt").read_text()

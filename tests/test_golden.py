@@ -19,7 +19,9 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "specs").is_dir())
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden(case: str, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_golden(
+    case: str, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = GOLDEN / case
     monkeypatch.chdir(folder)
     out = tmp_path / "generated"
@@ -32,7 +34,9 @@ def test_golden(case: str, tmp_path: Path, update_goldens: bool, monkeypatch: py
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_second_pass_changes_nothing(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_pass_changes_nothing(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(GOLDEN / case)
     out = tmp_path / "generated"
     api.generate(Path("specs"), out)

@@ -9,8 +9,10 @@ import pytest
 from tests.conftest import ROOT, find_tool, run_tool
 
 RULE_FILES = sorted(
-    [*ROOT.glob("generated/prometheus/rules/*.yaml"),
-     *ROOT.glob("tests/golden/*/expected/prometheus/rules/*.yaml")]
+    [
+        *ROOT.glob("generated/prometheus/rules/*.yaml"),
+        *ROOT.glob("tests/golden/*/expected/prometheus/rules/*.yaml"),
+    ]
 )
 
 pytestmark = pytest.mark.tools

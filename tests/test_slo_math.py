@@ -19,17 +19,30 @@ def _table(days: int) -> list[tuple[str, str, str]]:
 
 
 def test_30_days_is_the_sre_workbook() -> None:
-    assert _table(30) == [("1h", "5m", "14.4"), ("6h", "30m", "6"), ("1d", "2h", "3"), ("3d", "6h", "1")]
+    assert _table(30) == [
+        ("1h", "5m", "14.4"),
+        ("6h", "30m", "6"),
+        ("1d", "2h", "3"),
+        ("3d", "6h", "1"),
+    ]
 
 
 def test_28_days_keeps_the_windows_and_scales_the_factors() -> None:
-    assert _table(28) == [("1h", "5m", "13.44"), ("6h", "30m", "5.6"), ("1d", "2h", "2.8"),
-                          ("3d", "6h", "0.9333")]
+    assert _table(28) == [
+        ("1h", "5m", "13.44"),
+        ("6h", "30m", "5.6"),
+        ("1d", "2h", "2.8"),
+        ("3d", "6h", "0.9333"),
+    ]
 
 
 def test_7_days_scales_the_windows_to_a_quarter() -> None:
-    assert _table(7) == [("15m", "5m", "13.44"), ("1h30m", "8m", "5.6"), ("6h", "30m", "2.8"),
-                         ("18h", "1h30m", "0.9333")]
+    assert _table(7) == [
+        ("15m", "5m", "13.44"),
+        ("1h30m", "8m", "5.6"),
+        ("6h", "30m", "2.8"),
+        ("18h", "1h30m", "0.9333"),
+    ]
 
 
 @pytest.mark.parametrize("days", range(1, 366))

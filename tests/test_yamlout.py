@@ -11,17 +11,55 @@ from hypothesis import strategies as st
 from obsgen.yamlout import dump, scalar
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.text(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(),
     st.floats(allow_nan=False),
-    st.sampled_from(["yes", "no", "on", "off", "null", "~", "1e3", "0x1F", "12:30", "- x", "a: b",
-                     "#c", "x #c", "2024-01-01", ".inf", "", " lead", "trail ", "multi\nline",
-                     "tab\tin", "{a}", "[b]", "*ref", "&anchor", "!tag", "|", ">", "'q'", '"q"',
-                     "line\n", "\u2028", "%x", "@x", "`x`"]),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "null",
+            "~",
+            "1e3",
+            "0x1F",
+            "12:30",
+            "- x",
+            "a: b",
+            "#c",
+            "x #c",
+            "2024-01-01",
+            ".inf",
+            "",
+            " lead",
+            "trail ",
+            "multi\nline",
+            "tab\tin",
+            "{a}",
+            "[b]",
+            "*ref",
+            "&anchor",
+            "!tag",
+            "|",
+            ">",
+            "'q'",
+            '"q"',
+            "line\n",
+            "\u2028",
+            "%x",
+            "@x",
+            "`x`",
+        ]
+    ),
 )
 data = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -14,9 +14,7 @@ so their diagnostics point at the file's first line.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +86,9 @@ def load_file(path: Path, source: str) -> tuple[list[Document], list[Diagnostic]
     """Read one spec file; returns its documents or the diagnostics that prevented reading it."""
     shown = display_name(path)
     if path.suffix == ".jsonnet":
-        return _load_jsonnet(path, shown, source)
+        from obsgen.spec.jsonnet import load_jsonnet
+
+        return load_jsonnet(path, shown, source)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -97,7 +97,11 @@ def load_file(path: Path, source: str) -> tuple[list[Document], list[Diagnostic]
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return [], [
             Diagnostic(
-                shown, line, col, "", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                shown,
+                line,
+                col,
+                "",
+                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                 "save it as UTF-8",
             )
         ]
@@ -128,7 +132,11 @@ def load_yaml_text(text: str, shown: str, source: str) -> tuple[list[Document], 
     if not docs and not problems:
         problems.append(
             Diagnostic(
-                shown, 1, 1, "", "the file holds no document",
+                shown,
+                1,
+                1,
+                "",
+                "the file holds no document",
                 "add one (apiVersion: obsgen/v1 and a kind) or delete the file",
             )
         )
@@ -152,7 +160,11 @@ def _yaml_syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) ->
     here = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
     if here == "\t" or "'\\t'" in problem:
         return Diagnostic(
-            shown, line, col, "", "a tab character where YAML allows only spaces",
+            shown,
+            line,
+            col,
+            "",
+            "a tab character where YAML allows only spaces",
             "indent with spaces",
         )
     context = ""
@@ -160,8 +172,14 @@ def _yaml_syntax_diagnostic(exc: yaml.MarkedYAMLError, shown: str, text: str) ->
         started = exc.context_mark
         where = f" that starts at line {started.line + 1}" if started is not None else ""
         context = f" ({exc.context.strip()}{where})"
-    return Diagnostic(shown, line, col, "", f"YAML syntax error: {problem}{context}",
-                      "fix the YAML syntax at this position")
+    return Diagnostic(
+        shown,
+        line,
+        col,
+        "",
+        f"YAML syntax error: {problem}{context}",
+        "fix the YAML syntax at this position",
+    )
 
 
 class _BuildError(Exception):
@@ -187,11 +205,16 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             line, col = self.doc.position(path[:1])
-            raise _BuildError(Diagnostic(
-                self.doc.file, line, col, format_path(path[:1]),
-                f"expands to more than {MAX_NODES} values through aliases",
-                "use fewer aliases (is this an alias bomb?)",
-            ))
+            raise _BuildError(
+                Diagnostic(
+                    self.doc.file,
+                    line,
+                    col,
+                    format_path(path[:1]),
+                    f"expands to more than {MAX_NODES} values through aliases",
+                    "use fewer aliases (is this an alias bomb?)",
+                )
+            )
         if id(node) in self.active:
             raise self.fail(node, path, "an alias refers to itself", "remove the recursive alias")
         self.doc.values.setdefault(path, _pos(node.start_mark))
@@ -216,8 +239,9 @@ class _Builder:
                 merged.update(self._merge_sources(value_node, path))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, path, "a key must be a plain value",
-                                "use a string as the key")
+                raise self.fail(
+                    key_node, path, "a key must be a plain value", "use a string as the key"
+                )
             key = _CONSTRUCTOR.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
                 key = key_node.value
@@ -225,7 +249,9 @@ class _Builder:
             if key in seen:
                 self.problems.append(
                     Diagnostic(
-                        self.doc.file, *where, format_path((*path, key)),
+                        self.doc.file,
+                        *where,
+                        format_path((*path, key)),
                         f"duplicate key {key!r} (first at line {seen[key][0]})",
                         "remove one of the two",
                     )
@@ -243,38 +269,19 @@ class _Builder:
         merged: dict[Any, Any] = {}
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
-                raise self.fail(source, path, "'<<' merges only mappings",
-                                "merge an anchored mapping: <<: *name")
+                raise self.fail(
+                    source,
+                    path,
+                    "'<<' merges only mappings",
+                    "merge an anchored mapping: <<: *name",
+                )
             for key, value in self._mapping(source, path).items():
                 merged.setdefault(key, value)
         return merged
 
 
-_JSONNET_LOCATION = re.compile(r"(?P<file>[^\s:]+\.(?:jsonnet|libsonnet)):(?P<line>\d+):(?P<col>\d+)")
-
-
-def _load_jsonnet(path: Path, shown: str, source: str) -> tuple[list[Document], list[Diagnostic]]:
-    import _jsonnet  # lazy: most runs have no Jsonnet and the import is not free
-
-    try:
-        output = _jsonnet.evaluate_file(str(path))
-    except RuntimeError as exc:
-        text = str(exc).strip()
-        first = text.splitlines()[0] if text else "evaluation failed"
-        match = _JSONNET_LOCATION.search(text)
-        line, col = (int(match["line"]), int(match["col"])) if match else (1, 1)
-        message = re.sub(r"\S+\.(?:jsonnet|libsonnet):[\d:()\-]+:?\s*", "", first).strip()
-        return [], [Diagnostic(shown, line, col, "", f"Jsonnet error: {message}",
-                               "fix the Jsonnet at this position")]
-    data = json.loads(output)
-    items = data if isinstance(data, list) else [data]
-    docs = [Document(shown, source, i, item) for i, item in enumerate(items)]
-    if not docs:
-        return [], [Diagnostic(shown, 1, 1, "", "the file evaluates to an empty list",
-                               "return a document or a list of documents")]
-    return docs, []
-
-
-def iter_documents(files: list[tuple[Path, str]]) -> Iterator[tuple[list[Document], list[Diagnostic]]]:
+def iter_documents(
+    files: list[tuple[Path, str]],
+) -> Iterator[tuple[list[Document], list[Diagnostic]]]:
     for path, source in files:
         yield load_file(path, source)

@@ -7,7 +7,7 @@ Unknown keys are errors (`extra="forbid"`); the validate stage adds a did-you-me
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,10 +15,10 @@ from obsgen import promql
 from obsgen.spec.types import (
     AlertName,
     Annotations,
-    HttpUrlText,
     Duration,
-    Labels,
+    HttpUrlText,
     LabelName,
+    Labels,
     MetricName,
     Objective,
     PromQL,
@@ -86,8 +86,10 @@ class RatioSLI(Spec):
     @model_validator(mode="after")
     def _one_of(self) -> RatioSLI:
         if (self.errors is None) == (self.good is None):
-            raise fail("give exactly one of 'errors' and 'good'",
-                       "errors: counts bad events; good: counts good ones")
+            raise fail(
+                "give exactly one of 'errors' and 'good'",
+                "errors: counts bad events; good: counts good ones",
+            )
         return self
 
 
@@ -99,29 +101,36 @@ class LatencySLI(Spec):
     selector: str = ""
     """Label matchers selecting the series, e.g. {service="edge",route="/login"}."""
     threshold: float = Field(gt=0)
-    """The bucket bound (`le`) of a good event, in the histogram's unit (0.25 for 250 ms in seconds)."""
+    """The bucket bound (`le`) of a good event, in the histogram's unit (0.25 for 250 ms when
+    the histogram counts seconds)."""
 
     @model_validator(mode="after")
     def _selector_ok(self) -> LatencySLI:
         if self.selector:
             body = self.selector.strip()
             if not (body.startswith("{") and body.endswith("}")):
-                raise fail(f"selector {self.selector!r} is not a list of label matchers",
-                           'write it in braces, e.g. {service="edge",route="/login"}')
+                raise fail(
+                    f"selector {self.selector!r} is not a list of label matchers",
+                    'write it in braces, e.g. {service="edge",route="/login"}',
+                )
             problem = promql.selector_problem(f"{self.histogram}_count{body}")
             if problem:
-                raise fail(f"selector {self.selector!r}: {problem}",
-                           'write label matchers such as {service="edge"}')
+                raise fail(
+                    f"selector {self.selector!r}: {problem}",
+                    'write label matchers such as {service="edge"}',
+                )
             if "le" in _matcher_names(body):
-                raise fail(f"selector {self.selector!r} matches on 'le'",
-                           "drop that matcher: obsgen adds le from `threshold`")
+                raise fail(
+                    f"selector {self.selector!r} matches on 'le'",
+                    "drop that matcher: obsgen adds le from `threshold`",
+                )
         return self
 
 
 def _matcher_names(body: str) -> set[str]:
     import promql_parser
 
-    parsed = promql_parser.parse(f"x{body}")
+    parsed: Any = promql_parser.parse(f"x{body}")
     return {m.name for m in parsed.matchers.matchers}
 
 
@@ -129,17 +138,22 @@ class RawSLI(Spec):
     """An error-ratio expression of your own, with {{window}} where the range goes."""
 
     error_ratio: str
-    """PromQL giving bad/total over {{window}}, e.g. sum(rate(e[{{window}}]))/sum(rate(t[{{window}}]))."""
+    """PromQL giving bad/total over {{window}}, e.g.
+    sum(rate(e[{{window}}])) / sum(rate(t[{{window}}]))."""
 
     @model_validator(mode="after")
     def _has_window(self) -> RawSLI:
         if not promql.WINDOW.search(self.error_ratio):
-            raise fail("error_ratio has no {{window}} placeholder",
-                       "write the range as [{{window}}] so each alert window can be filled in")
+            raise fail(
+                "error_ratio has no {{window}} placeholder",
+                "write the range as [{{window}}] so each alert window can be filled in",
+            )
         problem = promql.parse_problem(promql.substitute_window(self.error_ratio, "5m"))
         if problem:
-            raise fail(f"invalid PromQL: {problem}",
-                       "fix the expression (checked with {{window}} set to 5m)")
+            raise fail(
+                f"invalid PromQL: {problem}",
+                "fix the expression (checked with {{window}} set to 5m)",
+            )
         return self
 
 
@@ -158,7 +172,8 @@ class SLI(Spec):
         given = [k for k in ("ratio", "latency", "raw") if getattr(self, k) is not None]
         if len(given) != 1:
             raise fail(
-                f"give exactly one SLI kind, got {len(given)}" + (f" ({', '.join(given)})" if given else ""),
+                f"give exactly one SLI kind, got {len(given)}"
+                + (f" ({', '.join(given)})" if given else ""),
                 "choose one of ratio, latency or raw",
             )
         return self
@@ -168,7 +183,8 @@ class SLOAlert(Spec):
     """One tier of burn-rate alerts (page or ticket)."""
 
     name: AlertName | None = None
-    """Alert name; defaults to <Service><Slo>BurnRate (page) or <Service><Slo>BudgetBurn (ticket)."""
+    """Alert name; defaults to <Service><Slo>BurnRate (page) or <Service><Slo>BudgetBurn
+    (ticket)."""
     disabled: bool = False
     """Set true to generate no alert for this tier."""
     severity: Severity | None = None
@@ -278,7 +294,6 @@ class Settings(Spec):
     Empty: runbook_url is the path relative to generated/."""
     rule_labels: Labels = {}
     """Labels added to every generated alert (e.g. an environment)."""
-
 
 
 KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings}

@@ -28,8 +28,9 @@ def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
         for tier in ("page", "ticket"):
             alert = getattr(slo.alerts, tier)
             yield from _reserved_labels(doc, (*at, "alerts", tier, "labels"), alert.labels)
-            yield from _reserved_annotations(doc, (*at, "alerts", tier, "annotations"),
-                                             alert.annotations)
+            yield from _reserved_annotations(
+                doc, (*at, "alerts", tier, "annotations"), alert.annotations
+            )
         yield from _slo_problems(doc, at, slo)
     for i, alert in enumerate(svc.alerts):
         yield from _reserved_labels(doc, ("alerts", i, "labels"), alert.labels)
@@ -44,8 +45,10 @@ def _reserved_labels(doc: Document, at: PathKey, labels: dict[str, str]) -> Iter
     for name in labels:
         if name in RESERVED_LABELS:
             yield doc.diagnostic(
-                (*at, name), f"label {name!r} is set by obsgen on every alert",
-                "remove it: it comes from the service name, team, severity or SLO", at_key=True,
+                (*at, name),
+                f"label {name!r} is set by obsgen on every alert",
+                "remove it: it comes from the service name, team, severity or SLO",
+                at_key=True,
             )
 
 
@@ -54,20 +57,28 @@ def _reserved_annotations(
 ) -> Iterator[Diagnostic]:
     for name in annotations:
         if name in RESERVED_ANNOTATIONS:
-            hint = ("use the alert's own summary/description field" if name != "runbook_url"
-                    else "remove it: runbook_url points at the generated runbook page")
-            yield doc.diagnostic((*at, name), f"annotation {name!r} is set by obsgen", hint,
-                                 at_key=True)
+            hint = (
+                "use the alert's own summary/description field"
+                if name != "runbook_url"
+                else "remove it: runbook_url points at the generated runbook page"
+            )
+            yield doc.diagnostic(
+                (*at, name), f"annotation {name!r} is set by obsgen", hint, at_key=True
+            )
 
 
 def _slo_problems(doc: Document, at: PathKey, slo: SLO) -> Iterator[Diagnostic]:
     for j, label in enumerate(slo.group_by):
         if label in RESERVED_LABELS:
-            yield doc.diagnostic((*at, "group_by", j), f"cannot group by {label!r}: obsgen sets it",
-                                 "group by a label of the SLI's series, e.g. route")
+            yield doc.diagnostic(
+                (*at, "group_by", j),
+                f"cannot group by {label!r}: obsgen sets it",
+                "group by a label of the SLI's series, e.g. route",
+            )
     if slo.sli.raw is not None and slo.min_events:
         yield doc.diagnostic(
-            (*at, "min_events"), "a raw SLI counts no events, so there is nothing to guard",
+            (*at, "min_events"),
+            "a raw SLI counts no events, so there is nothing to guard",
             "remove min_events (it applies to ratio and latency SLIs)",
         )
     budget = 1 - Decimal(repr(slo.objective)) / 100

@@ -45,8 +45,10 @@ def _alert_name(value: str) -> str:
     if not _ALERT.match(value):
         suggestion = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", value) if p)
         example = suggestion if _ALERT.match(suggestion) else "EdgeAvailabilityBurn"
-        raise fail(f"{value!r} is not a valid alert name",
-                   f"use CamelCase letters and digits, e.g. {example!r}")
+        raise fail(
+            f"{value!r} is not a valid alert name",
+            f"use CamelCase letters and digits, e.g. {example!r}",
+        )
     return value
 
 
@@ -60,15 +62,19 @@ def _label_name(value: str) -> str:
             f"rename it to {fixed!r}",
         )
     if value.startswith("__"):
-        raise fail(f"{value!r} starts with '__', which Prometheus reserves",
-                   "choose a name without the leading '__'")
+        raise fail(
+            f"{value!r} starts with '__', which Prometheus reserves",
+            "choose a name without the leading '__'",
+        )
     return value
 
 
 def _metric_name(value: str) -> str:
     if not _METRIC.match(value):
-        raise fail(f"{value!r} is not a valid metric name",
-                   "use letters, digits, '_' and ':' only, e.g. http_request_duration_seconds")
+        raise fail(
+            f"{value!r} is not a valid metric name",
+            "use letters, digits, '_' and ':' only, e.g. http_request_duration_seconds",
+        )
     return value
 
 
@@ -76,8 +82,10 @@ def _duration(value: str) -> str:
     try:
         durations.parse_ms(value)
     except ValueError:
-        raise fail(f"{value!r} is not a duration",
-                   "write a Prometheus duration such as 30s, 5m, 1h30m or 30d") from None
+        raise fail(
+            f"{value!r} is not a duration",
+            "write a Prometheus duration such as 30s, 5m, 1h30m or 30d",
+        ) from None
     return value
 
 
@@ -88,16 +96,19 @@ def _number_as_text(value: object) -> object:
     if value == 0 and isinstance(value, int):
         return "0s"
     if isinstance(value, int | float):
-        raise fail(f"{value!r} has no unit",
-                   f"write a duration with a unit, e.g. '{value}m' or '{value}d'")
+        raise fail(
+            f"{value!r} has no unit", f"write a duration with a unit, e.g. '{value}m' or '{value}d'"
+        )
     return value
 
 
 def _expr(value: str) -> str:
     problem = promql.parse_problem(value)
     if problem:
-        raise fail(f"invalid PromQL: {problem}",
-                   "fix the expression (it must run on Prometheus 2.42 and 3.x)")
+        raise fail(
+            f"invalid PromQL: {problem}",
+            "fix the expression (it must run on Prometheus 2.42 and 3.x)",
+        )
     return value
 
 
@@ -111,40 +122,44 @@ def _selector(value: str) -> str:
 def _template(value: str) -> str:
     problem = promql.template_problem(value)
     if problem:
-        raise fail(f"invalid template: {problem}",
-                   "fix the {{ ... }} action (Prometheus runs this text as a Go template)")
+        raise fail(
+            f"invalid template: {problem}",
+            "fix the {{ ... }} action (Prometheus runs this text as a Go template)",
+        )
     return value
 
 
 def _label_value(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise fail(f"label values are text, got the number {value!r}",
-                   f"quote it: \"{value}\"")
+        raise fail(f"label values are text, got the number {value!r}", f'quote it: "{value}"')
     return value
 
 
 def _objective(value: float) -> float:
     if not 0 < value < 100:
         if value >= 100:
-            raise fail(f"must be below 100 (got {value})",
-                       "a 100% objective leaves no error budget")
-        raise fail(f"must be above 0 (got {value})",
-                   "write the target as a percentage, e.g. 99.9")
+            raise fail(
+                f"must be below 100 (got {value})", "a 100% objective leaves no error budget"
+            )
+        raise fail(f"must be above 0 (got {value})", "write the target as a percentage, e.g. 99.9")
     return value
 
 
 def _window(value: str) -> str:
     ms = durations.parse_ms(value)
     if ms % 86_400_000 or not 1 <= ms // 86_400_000 <= 365:
-        raise fail(f"{value!r} is not a whole number of days from 1d to 365d",
-                   "write e.g. 7d, 28d or 30d")
+        raise fail(
+            f"{value!r} is not a whole number of days from 1d to 365d", "write e.g. 7d, 28d or 30d"
+        )
     return value
 
 
 def _http_url(value: str) -> str:
     if value and not value.startswith(("https://", "http://")):
-        raise fail(f"{value!r} is not an http(s) URL",
-                   "write e.g. https://github.com/acme/obs/blob/main/generated/runbooks")
+        raise fail(
+            f"{value!r} is not an http(s) URL",
+            "write e.g. https://github.com/acme/obs/blob/main/generated/runbooks",
+        )
     return value
 
 

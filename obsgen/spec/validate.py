@@ -52,8 +52,13 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
 def validate_document(doc: Document) -> tuple[BaseModel | None, list[Diagnostic]]:
     data = doc.data
     if not isinstance(data, dict):
-        return None, [doc.diagnostic((), f"a document must be a mapping, got {_describe(data)}",
-                                     f"start it with apiVersion: {API_VERSION} and kind: Service")]
+        return None, [
+            doc.diagnostic(
+                (),
+                f"a document must be a mapping, got {_describe(data)}",
+                f"start it with apiVersion: {API_VERSION} and kind: Service",
+            )
+        ]
     head = _header_problems(doc, data)
     if head:
         return None, head
@@ -77,7 +82,8 @@ def _drop_missing_explained_by_typo(model_cls: type[BaseModel], errors: list[Any
         )
     }
     return [
-        e for e in errors
+        e
+        for e in errors
         if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)
     ]
 
@@ -87,8 +93,13 @@ def _header_problems(doc: Document, data: dict[Any, Any]) -> list[Diagnostic]:
     if version is None:
         return [doc.diagnostic((), "apiVersion is missing", f"add apiVersion: {API_VERSION}")]
     if version != API_VERSION:
-        return [doc.diagnostic(("apiVersion",), f"unsupported apiVersion {version!r}",
-                               f"this obsgen reads {API_VERSION}")]
+        return [
+            doc.diagnostic(
+                ("apiVersion",),
+                f"unsupported apiVersion {version!r}",
+                f"this obsgen reads {API_VERSION}",
+            )
+        ]
     kind = data.get("kind")
     if kind is None:
         return [doc.diagnostic((), "kind is missing", f"add kind: one of {', '.join(KINDS)}")]
@@ -143,8 +154,12 @@ def _wording(kind: str, given: Any, ctx: dict[str, Any], fallback: str) -> tuple
         return f"must be {ctx.get('expected', '')}, got {got}", "use one of the listed values"
     if kind == "string_too_short":
         return "must not be empty", "write a value"
-    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
-              "less_than_equal": "<="}
+    bounds = {
+        "greater_than": ">",
+        "greater_than_equal": ">=",
+        "less_than": "<",
+        "less_than_equal": "<=",
+    }
     if kind in bounds:
         limit = next(iter(ctx.values()), "")
         return f"must be {bounds[kind]} {limit} (got {got})", "change the value"
@@ -174,7 +189,9 @@ def _fields_at(model_cls: type[BaseModel], loc: PathKey) -> list[str]:
             args = typing.get_args(current)
             current = args[0] if args else Any
         elif isinstance(current, type) and issubclass(current, BaseModel):
-            field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            field = next(
+                (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
+            )
             current = field.annotation if field else Any
         else:
             args = typing.get_args(current)
@@ -224,8 +241,13 @@ def _cross_checks(
     problems: list[Diagnostic] = []
     for doc, _ in settings[1:]:
         first = settings[0][0]
-        problems.append(doc.diagnostic(("kind",), "a second Settings document",
-                                       f"merge it into the one at {first.file}:{first.start[0]}"))
+        problems.append(
+            doc.diagnostic(
+                ("kind",),
+                "a second Settings document",
+                f"merge it into the one at {first.file}:{first.start[0]}",
+            )
+        )
     seen_services: dict[str, tuple[Document, PathKey]] = {}
     seen_alerts: dict[str, tuple[Document, PathKey]] = {}
     for doc, svc in services:
@@ -251,7 +273,12 @@ def _unique(
     if name in seen:
         first_doc, first_path = seen[name]
         line, _ = first_doc.position(first_path)
-        problems.append(doc.diagnostic(path, f"duplicate {what} name {name!r}",
-                                       f"already defined at {first_doc.file}:{line}; rename one"))
+        problems.append(
+            doc.diagnostic(
+                path,
+                f"duplicate {what} name {name!r}",
+                f"already defined at {first_doc.file}:{line}; rename one",
+            )
+        )
     else:
         seen[name] = (doc, path)

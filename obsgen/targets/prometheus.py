@@ -62,8 +62,9 @@ def service_groups(svc: model.Service) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     if sli:
         groups.append({"name": f"{svc.name}.slo-sli", "rules": sli})
-        groups.append({"name": f"{svc.name}.slo-period", "interval": PERIOD_GROUP_INTERVAL,
-                       "rules": period})
+        groups.append(
+            {"name": f"{svc.name}.slo-period", "interval": PERIOD_GROUP_INTERVAL, "rules": period}
+        )
     if alerts:
         groups.append({"name": f"{svc.name}.slo-alerts", "rules": alerts})
     if plain:
@@ -103,14 +104,20 @@ def sli_rules(slo: model.SLO) -> list[dict[str, Any]]:
         rules.append(_record(REQUESTS, slo.sli.total, slo))
     for seconds in all_windows(slo.period_days):
         suffix = window_suffix(seconds)
-        rules.append(_record(f"obsgen_slo:error_ratio:{suffix}",
-                             ratio_expr(slo, format_seconds(seconds)), slo))
+        rules.append(
+            _record(
+                f"obsgen_slo:error_ratio:{suffix}", ratio_expr(slo, format_seconds(seconds)), slo
+            )
+        )
     fastest = _fastest_window(slo)
-    rules.append(_record(
-        "obsgen_slo:burn_rate:current",
-        f"obsgen_slo:error_ratio:{window_suffix(fastest)}{selector(slo)} / {fmt_decimal(slo.budget)}",
-        slo,
-    ))
+    rules.append(
+        _record(
+            "obsgen_slo:burn_rate:current",
+            f"obsgen_slo:error_ratio:{window_suffix(fastest)}{selector(slo)}"
+            f" / {fmt_decimal(slo.budget)}",
+            slo,
+        )
+    )
     return rules
 
 
@@ -126,8 +133,11 @@ def period_rules(slo: model.SLO) -> list[dict[str, Any]]:
         _record("obsgen_slo:objective:ratio", f"vector({fmt_decimal(slo.objective)})", slo),
         _record("obsgen_slo:error_budget:ratio", f"vector({fmt_decimal(slo.budget)})", slo),
         _record("obsgen_slo:error_ratio:period", ratio_expr(slo, f"{slo.period_days}d"), slo),
-        _record("obsgen_slo:error_budget_remaining:ratio",
-                f"1 - obsgen_slo:error_ratio:period{sel} / {fmt_decimal(slo.budget)}", slo),
+        _record(
+            "obsgen_slo:error_budget_remaining:ratio",
+            f"1 - obsgen_slo:error_ratio:period{sel} / {fmt_decimal(slo.budget)}",
+            slo,
+        ),
     ]
 
 
@@ -149,9 +159,7 @@ def burn_condition(slo: model.SLO, long_s: int, short_s: int, factor: str) -> st
 
 
 def slo_alert_expr(slo: model.SLO, alert: model.SLOAlert) -> str:
-    parts = [
-        burn_condition(slo, w.long_s, w.short_s, fmt_decimal(w.factor)) for w in alert.windows
-    ]
+    parts = [burn_condition(slo, w.long_s, w.short_s, fmt_decimal(w.factor)) for w in alert.windows]
     if len(parts) == 1:
         return parts[0]
     return "\nor\n".join("(\n" + _indent(p) + "\n)" for p in parts)

@@ -1,0 +1,30 @@
+"""The README stays true: its spec reference is current and its example spec compiles."""
+
+from __future__ import annotations
+
+import re
+
+from obsgen import reference
+from obsgen.api import compile_documents
+from obsgen.spec.loader import load_yaml_text
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_spec_reference_is_current() -> None:
+    assert reference.replace_in(README) == README, "run `make reference`"
+
+
+def test_readme_example_spec_compiles() -> None:
+    block = re.search(r"## A spec\n\n```yaml\n(.*?)```", README, re.DOTALL)
+    assert block
+    docs, problems = load_yaml_text(block.group(1), "README.md", "README.md")
+    assert not problems
+    files = compile_documents(docs)
+    assert "prometheus/rules/edge.rules.yaml" in files
+    assert "alert: EdgeAvailabilityBurn" in files["prometheus/rules/edge.rules.yaml"]
+
+
+def test_readme_shows_the_two_commands() -> None:
+    assert "make generate" in README and "make test" in README
