@@ -7,6 +7,7 @@ validate stage splits that text at " — " into a diagnostic's message and hint.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -102,31 +103,33 @@ def _number_as_text(value: object) -> object:
     return value
 
 
-def _expr(value: str) -> str:
-    problem = promql.parse_problem(value)
-    if problem:
-        raise fail(
-            f"invalid PromQL: {problem}",
-            "fix the expression (it must run on Prometheus 2.42 and 3.x)",
-        )
-    return value
+def _checked(find_problem: Callable[[str], str], prefix: str, hint: str) -> AfterValidator:
+    """A validator that fails with `prefix + problem — hint` when `find_problem` finds one."""
+
+    def check(value: str) -> str:
+        problem = find_problem(value)
+        if problem:
+            raise fail(f"{prefix}{problem}", hint)
+        return value
+
+    return AfterValidator(check)
 
 
-def _selector(value: str) -> str:
-    problem = promql.selector_problem(value)
-    if problem:
-        raise fail(problem, 'write a series selector such as http_requests_total{service="edge"}')
-    return value
-
-
-def _template(value: str) -> str:
-    problem = promql.template_problem(value)
-    if problem:
-        raise fail(
-            f"invalid template: {problem}",
-            "fix the {{ ... }} action (Prometheus runs this text as a Go template)",
-        )
-    return value
+_EXPR = _checked(
+    promql.parse_problem,
+    "invalid PromQL: ",
+    "fix the expression (it must run on Prometheus 2.42 and 3.x)",
+)
+_SELECTOR = _checked(
+    promql.selector_problem,
+    "",
+    'write a series selector such as http_requests_total{service="edge"}',
+)
+_TEMPLATE = _checked(
+    promql.template_problem,
+    "invalid template: ",
+    "fix the {{ ... }} action (Prometheus runs this text as a Go template)",
+)
 
 
 def _label_value(value: object) -> object:
@@ -171,9 +174,9 @@ LabelName = Annotated[str, AfterValidator(_label_name)]
 LabelValue = Annotated[str, BeforeValidator(_label_value)]
 MetricName = Annotated[str, AfterValidator(_metric_name)]
 Duration = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_duration)]
-PromQL = Annotated[str, Field(min_length=1), AfterValidator(_expr)]
-Selector = Annotated[str, Field(min_length=1), AfterValidator(_selector)]
-TemplateText = Annotated[str, AfterValidator(_template)]
+PromQL = Annotated[str, Field(min_length=1), _EXPR]
+Selector = Annotated[str, Field(min_length=1), _SELECTOR]
+TemplateText = Annotated[str, _TEMPLATE]
 Objective = Annotated[float, AfterValidator(_objective)]
 Window = Annotated[Duration, AfterValidator(_window)]
 HttpUrlText = Annotated[str, AfterValidator(_http_url)]
