@@ -33,6 +33,13 @@ class SLI:
     """All events per second over the base window, aggregated likewise."""
     error_ratio: str = ""
     """Raw SLIs only: the user's error-ratio expression with {{window}}."""
+    errors_selector: str = ""
+    good_selector: str = ""
+    total_selector: str = ""
+    """The spec's selectors (ratio SLIs; latency SLIs fill total_selector and good_selector
+    with the histogram's _count and threshold _bucket series)."""
+    le: str = ""
+    """Latency SLIs: the `le` value client_golang writes for the threshold."""
 
 
 @dataclass(frozen=True)

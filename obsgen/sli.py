@@ -24,7 +24,10 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...]) -> SLI:
         else:
             good = _or_zero(f"{by}(rate({sli.ratio.good}[{BASE}]))", total)
             errors = f"{total}\n-\n({good})"
-        return SLI("ratio", errors=errors, total=total)
+        return SLI(
+            "ratio", errors=errors, total=total, errors_selector=sli.ratio.errors or "",
+            good_selector=sli.ratio.good or "", total_selector=sli.ratio.total,
+        )
     if sli.latency is not None:
         lat = sli.latency
         matchers = lat.selector.strip()[1:-1].strip().rstrip(",") if lat.selector else ""
@@ -33,7 +36,11 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...]) -> SLI:
         total_sel = f"{lat.histogram}_count{{{matchers}}}" if matchers else f"{lat.histogram}_count"
         total = f"{by}(rate({total_sel}[{BASE}]))"
         good = _or_zero(f"{by}(rate({good_sel}[{BASE}]))", total)
-        return SLI("latency", errors=f"{total}\n-\n({good})", total=total)
+        plain_bucket = f"{lat.histogram}_bucket{{{matchers}}}" if matchers else f"{lat.histogram}_bucket"
+        return SLI(
+            "latency", errors=f"{total}\n-\n({good})", total=total, good_selector=plain_bucket,
+            total_selector=total_sel, le=_go_float(lat.threshold),
+        )
     assert sli.raw is not None
     return SLI("raw", error_ratio=sli.raw.error_ratio)
 

@@ -1,0 +1,248 @@
+"""Predict when obsgen's SLO alerts fire, computing what Prometheus 2.42 computes.
+
+The generated promtool tests and `obsgen explain` both come from here, so the figures a
+person reads are the figures promtool checks. The model follows the rules that the Prometheus
+target writes, evaluated every minute on counters sampled every minute:
+
+- `rate(x[5m])` is Prometheus's extrapolatedRate over the closed range [t-5m, t];
+- each window's error ratio is sum_over_time(errors) / sum_over_time(requests) over the
+  recorded 5m rates in [t-w, t] (0 when there were no requests);
+- a tier fires at the first evaluation where, for one of its windows, the long and the short
+  ratio both exceed factor x budget and the long window saw at least min_events events, once
+  that has held for the alert's `for` duration.
+
+Rates follow Prometheus's arithmetic step by step; window sums use running totals, which
+differ from Prometheus's Kahan sums only in the last bits. A comparison within 1e-9 of its
+threshold is therefore flagged (`near_tie`), and scenarios are chosen to have none, so no
+prediction depends on rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from obsgen import model
+from obsgen.slo_math import BASE_WINDOW_S
+
+STEP_S = 60
+"""Sample interval of the synthetic series and evaluation interval of the generated tests."""
+TIE = 1e-9
+
+
+@dataclass(frozen=True)
+class Phase:
+    """`minutes` minutes of traffic: `total` events a minute, of which `errors` are bad."""
+
+    minutes: int
+    total: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Cumulative counter values at each minute of one group's synthetic series."""
+
+    errors: tuple[int, ...]
+    total: tuple[int, ...]
+
+    @staticmethod
+    def of(phases: Sequence[Phase]) -> Counters:
+        errors, total = [0], [0]
+        for phase in phases:
+            for _ in range(phase.minutes):
+                errors.append(errors[-1] + phase.errors)
+                total.append(total[-1] + phase.total)
+        return Counters(tuple(errors), tuple(total))
+
+    @property
+    def minutes(self) -> int:
+        return len(self.total) - 1
+
+
+def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S) -> float | None:
+    """Prometheus 2.42 `rate(x[range])` at `minute`, samples every minute from minute 0."""
+    steps = range_s // STEP_S
+    if minute >= steps and range_s == BASE_WINDOW_S:
+        # Full range, no counter reset (synthetic counters never decrease): nothing to
+        # extrapolate, and Prometheus multiplies by (sampled/sampled)/range.
+        return (float(values[minute]) - float(values[minute - steps])) * (1.0 / range_s)
+    first = max(0, minute - steps)
+    points = [(m * STEP_S, float(values[m])) for m in range(first, minute + 1)]
+    if len(points) < 2:
+        return None
+    result = points[-1][1] - points[0][1]
+    previous = points[0][1]
+    for _, value in points[1:]:
+        if value < previous:
+            result += previous
+        previous = value
+    range_start, range_end = (minute * STEP_S - range_s), minute * STEP_S
+    to_start = float(points[0][0] - range_start)
+    to_end = float(range_end - points[-1][0])
+    sampled = float(points[-1][0] - points[0][0])
+    average = sampled / (len(points) - 1)
+    if result > 0 and points[0][1] >= 0:
+        to_zero = sampled * (points[0][1] / result)
+        to_start = min(to_start, to_zero)
+    threshold = average * 1.1
+    extrapolate = sampled + (to_start if to_start < threshold else average / 2)
+    extrapolate += to_end if to_end < threshold else average / 2
+    factor = extrapolate / sampled
+    factor /= float(range_s)
+    return result * factor
+
+
+class Recorded:
+    """The recorded 5m rates of one group (None: no sample), with running sums so that any
+    window's sum is two lookups."""
+
+    def __init__(self, errors: list[float | None], requests: list[float | None]) -> None:
+        self.errors = errors
+        self.requests = requests
+        self._sum_e = _prefix(errors)
+        self._sum_r = _prefix(requests)
+        self._count = _prefix([None if v is None else 1.0 for v in requests])
+        self._ratios: dict[int, list[float | None]] = {}
+        self._events: dict[int, list[float | None]] = {}
+
+    def ratios(self, window_s: int) -> list[float | None]:
+        """window_ratio() at every minute, computed once per window."""
+        if window_s not in self._ratios:
+            if window_s == BASE_WINDOW_S:
+                out = [window_ratio(self, m, window_s) for m in range(len(self.requests))]
+            else:
+                out = self._window_ratios(window_s // STEP_S)
+            self._ratios[window_s] = out
+        return self._ratios[window_s]
+
+    def _window_ratios(self, steps: int) -> list[float | None]:
+        """window_ratio() for every minute, inlined: this loop is the simulator's hot spot."""
+        sum_e, sum_r, count = self._sum_e, self._sum_r, self._count
+        out: list[float | None] = []
+        for m in range(len(self.requests)):
+            first = m - steps if m > steps else 0
+            if count[m + 1] == count[first]:
+                out.append(None)
+                continue
+            requests = sum_r[m + 1] - sum_r[first]
+            out.append((sum_e[m + 1] - sum_e[first]) / requests if requests > 0 else 0.0)
+        return out
+
+    def event_counts(self, window_s: int) -> list[float | None]:
+        if window_s not in self._events:
+            self._events[window_s] = [events(self, m, window_s) for m in range(len(self.requests))]
+        return self._events[window_s]
+
+    def window(self, minute: int, window_s: int) -> tuple[float, float, float]:
+        """(sum of errors, sum of requests, samples) recorded in [minute - window, minute]."""
+        first = max(0, minute - window_s // STEP_S)
+        return (
+            self._sum_e[minute + 1] - self._sum_e[first],
+            self._sum_r[minute + 1] - self._sum_r[first],
+            self._count[minute + 1] - self._count[first],
+        )
+
+
+def _prefix(values: Sequence[float | None]) -> list[float]:
+    out = [0.0]
+    for v in values:
+        out.append(out[-1] + (v or 0.0))
+    return out
+
+
+def record(counters: Counters, mode: str) -> Recorded:
+    """The two base recording rules, for the way the SLI's series are laid out (`mode`):
+
+    errors/shared   bad series + good series of one counter; errors = r(bad)
+    errors/separate an errors counter and a total counter
+    good/shared     good series + bad series of one counter; errors = total - r(good)
+    good/separate   a good counter (or histogram bucket) and a total counter (or _count)
+    """
+    errors_out: list[float | None] = []
+    requests_out: list[float | None] = []
+    bad = counters.errors
+    good = tuple(t - e for t, e in zip(counters.total, counters.errors, strict=True))
+    for m in range(counters.minutes + 1):
+        errors: float | None
+        total: float | None
+        if mode in ("errors/shared", "good/shared"):
+            r_bad, r_good = rate(bad, m), rate(good, m)
+            total = None if r_bad is None or r_good is None else r_bad + r_good
+            if mode == "errors/shared":
+                errors = r_bad
+            else:
+                errors = None if total is None or r_good is None else total - r_good
+        elif mode == "errors/separate":
+            errors, total = rate(bad, m), rate(counters.total, m)
+        else:
+            total, r_good = rate(counters.total, m), rate(good, m)
+            errors = None if total is None or r_good is None else total - r_good
+        errors_out.append(errors)
+        requests_out.append(total)
+    return Recorded(errors_out, requests_out)
+
+
+def window_ratio(rec: Recorded, minute: int, window_s: int) -> float | None:
+    """obsgen_slo:error_ratio:rate<window> at `minute` (0 when there were no requests)."""
+    if window_s == BASE_WINDOW_S:
+        errors, requests = rec.errors[minute], rec.requests[minute]
+        if errors is None or requests is None:
+            return None
+        return errors / requests if requests > 0 else 0.0
+    sum_e, sum_r, count = rec.window(minute, window_s)
+    if not count:
+        return None
+    return sum_e / sum_r if sum_r > 0 else 0.0
+
+
+def events(rec: Recorded, minute: int, window_s: int) -> float | None:
+    """avg_over_time(requests[window]) * window_seconds at `minute`."""
+    _, sum_r, count = rec.window(minute, window_s)
+    return None if not count else sum_r / count * float(window_s)
+
+
+@dataclass
+class Timeline:
+    """When one tier's alert fires for one group, minute by minute."""
+
+    firing: list[bool]
+    near_tie: list[int]
+
+    def first_firing(self, after: int = 0) -> int | None:
+        return next((m for m in range(after, len(self.firing)) if self.firing[m]), None)
+
+    def first_quiet(self, after: int) -> int | None:
+        return next((m for m in range(after, len(self.firing)) if not self.firing[m]), None)
+
+
+def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
+    budget = float(slo.budget)
+    minutes = len(rec.requests)
+    holds = [False] * minutes
+    ties: set[int] = set()
+    for w in alert.windows:
+        threshold = float(w.factor) * budget
+        margin = TIE * max(threshold, 1e-300)
+        longs, shorts = rec.ratios(w.long_s), rec.ratios(w.short_s)
+        seen = rec.event_counts(w.long_s) if slo.min_events else None
+        for m in range(minutes):
+            long_r, short_r = longs[m], shorts[m]
+            if long_r is None or short_r is None:
+                continue
+            if abs(long_r - threshold) <= margin or abs(short_r - threshold) <= margin:
+                ties.add(m)
+            if long_r > threshold and short_r > threshold:
+                count = seen[m] if seen is not None else None
+                if seen is None or (count is not None and count >= slo.min_events):
+                    holds[m] = True
+    firing = [False] * minutes
+    hold_s = (alert.for_ms or 0) // 1000
+    active_since: int | None = None
+    for m in range(minutes):
+        if holds[m]:
+            active_since = m if active_since is None else active_since
+            firing[m] = (m - active_since) * STEP_S >= hold_s
+        else:
+            active_since = None
+    return Timeline(firing, sorted(ties))
