@@ -69,6 +69,16 @@ def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str)
         _sorted(labels),
         _sorted(annotations),
         alert.runbook,
+        tuple(
+            model.AlertTest(
+                t.name,
+                durations.parse_ms(t.interval) // 1000,
+                tuple((i.series, i.values) for i in t.input_series),
+                tuple((durations.parse_ms(e.at) // 1000, tuple(_sorted(f) for f in e.firing))
+                      for e in t.expect),
+            )
+            for t in alert.tests
+        ),
     )
 
 

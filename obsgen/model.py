@@ -74,6 +74,18 @@ class SLO:
 
 
 @dataclass(frozen=True)
+class AlertTest:
+    """A spec's promtool test of a plain alert."""
+
+    name: str
+    interval_s: int
+    input_series: tuple[tuple[str, str], ...]
+    """(series, values) pairs."""
+    expect: tuple[tuple[int, tuple[Mapping[str, str], ...]], ...]
+    """(seconds from the start, label sets of the firing instances) pairs."""
+
+
+@dataclass(frozen=True)
 class Alert:
     name: str
     expr: str
@@ -83,6 +95,7 @@ class Alert:
     labels: Mapping[str, str]
     annotations: Mapping[str, str]
     runbook: Runbook
+    tests: tuple[AlertTest, ...] = ()
 
 
 @dataclass(frozen=True)

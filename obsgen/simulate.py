@@ -26,7 +26,7 @@ from obsgen import model
 from obsgen.slo_math import BASE_WINDOW_S
 
 STEP_S = 60
-"""Sample interval of the synthetic series and evaluation interval of the generated tests."""
+"""Sample interval of the synthetic series; evaluations happen every `step` of these."""
 TIE = 1e-9
 
 
@@ -97,7 +97,9 @@ class Recorded:
     """The recorded 5m rates of one group (None: no sample), with running sums so that any
     window's sum is two lookups."""
 
-    def __init__(self, errors: list[float | None], requests: list[float | None]) -> None:
+    def __init__(self, errors: list[float | None], requests: list[float | None],
+                 step: int = 1) -> None:
+        self.step = step
         self.errors = errors
         self.requests = requests
         self._sum_e = _prefix(errors)
@@ -151,19 +153,25 @@ def _prefix(values: Sequence[float | None]) -> list[float]:
     return out
 
 
-def record(counters: Counters, mode: str) -> Recorded:
+def record(counters: Counters, mode: str, step: int = 1) -> Recorded:
     """The two base recording rules, for the way the SLI's series are laid out (`mode`):
 
     errors/shared   bad series + good series of one counter; errors = r(bad)
     errors/separate an errors counter and a total counter
     good/shared     good series + bad series of one counter; errors = total - r(good)
     good/separate   a good counter (or histogram bucket) and a total counter (or _count)
+
+    Rules are evaluated every `step` minutes: other minutes hold no recorded sample.
     """
     errors_out: list[float | None] = []
     requests_out: list[float | None] = []
     bad = counters.errors
     good = tuple(t - e for t, e in zip(counters.total, counters.errors, strict=True))
     for m in range(counters.minutes + 1):
+        if m % step:
+            errors_out.append(None)
+            requests_out.append(None)
+            continue
         errors: float | None
         total: float | None
         if mode in ("errors/shared", "good/shared"):
@@ -180,7 +188,7 @@ def record(counters: Counters, mode: str) -> Recorded:
             errors = None if total is None or r_good is None else total - r_good
         errors_out.append(errors)
         requests_out.append(total)
-    return Recorded(errors_out, requests_out)
+    return Recorded(errors_out, requests_out, step)
 
 
 def window_ratio(rec: Recorded, minute: int, window_s: int) -> float | None:
@@ -207,6 +215,8 @@ class Timeline:
     """When one tier's alert fires for one group, minute by minute."""
 
     firing: list[bool]
+    active: list[bool]
+    """The alert's condition holds (pending or firing)."""
     near_tie: list[int]
 
     def first_firing(self, after: int = 0) -> int | None:
@@ -217,8 +227,10 @@ class Timeline:
 
 
 def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
+    """The alert's state after each evaluation (every `rec.step` minutes), carried to the
+    minutes in between."""
     budget = float(slo.budget)
-    minutes = len(rec.requests)
+    minutes, step = len(rec.requests), rec.step
     holds = [False] * minutes
     ties: set[int] = set()
     for w in alert.windows:
@@ -226,7 +238,7 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
         margin = TIE * max(threshold, 1e-300)
         longs, shorts = rec.ratios(w.long_s), rec.ratios(w.short_s)
         seen = rec.event_counts(w.long_s) if slo.min_events else None
-        for m in range(minutes):
+        for m in range(0, minutes, step):
             long_r, short_r = longs[m], shorts[m]
             if long_r is None or short_r is None:
                 continue
@@ -234,15 +246,20 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
                 ties.add(m)
             if long_r > threshold and short_r > threshold:
                 count = seen[m] if seen is not None else None
+                if count is not None and abs(count - slo.min_events) <= TIE * slo.min_events:
+                    ties.add(m)
                 if seen is None or (count is not None and count >= slo.min_events):
                     holds[m] = True
-    firing = [False] * minutes
+    firing, active = [False] * minutes, [False] * minutes
     hold_s = (alert.for_ms or 0) // 1000
     active_since: int | None = None
+    state = False
     for m in range(minutes):
-        if holds[m]:
-            active_since = m if active_since is None else active_since
-            firing[m] = (m - active_since) * STEP_S >= hold_s
-        else:
-            active_since = None
-    return Timeline(firing, sorted(ties))
+        if m % step == 0:
+            if holds[m]:
+                active_since = m if active_since is None else active_since
+                state = (m - active_since) * STEP_S >= hold_s
+            else:
+                active_since, state = None, False
+        firing[m], active[m] = state, active_since is not None
+    return Timeline(firing, active, sorted(ties))

@@ -132,6 +132,32 @@ _TEMPLATE = _checked(
 )
 
 
+_SERIES_VALUES = re.compile(
+    r"\s*(?:(?:_|stale|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)"
+    r"(?:[-+](?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)?(?:x\d+)?\s*)+",
+)
+
+
+def _series_values(value: str) -> str:
+    if not _SERIES_VALUES.fullmatch(value):
+        raise fail(
+            f"{value!r} is not in promtool's expanding notation",
+            "write values such as '0+10x30 300x10' (start+step x count), '1x5 0x15' or '_x3'",
+        )
+    return value
+
+
+def _series(value: str) -> str:
+    from obsgen.synth import parse_selector
+
+    problem = promql.selector_problem(value)
+    if problem:
+        raise fail(problem, 'write one series such as up{job="worker"}')
+    if any(m.op != "=" for m in parse_selector(value).matchers):
+        raise fail(f"{value!r} has a matcher other than =", "a test series lists exact labels")
+    return value
+
+
 def _label_value(value: object) -> object:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise fail(f"label values are text, got the number {value!r}", f'quote it: "{value}"')
@@ -180,5 +206,7 @@ TemplateText = Annotated[str, _TEMPLATE]
 Objective = Annotated[float, AfterValidator(_objective)]
 Window = Annotated[Duration, AfterValidator(_window)]
 HttpUrlText = Annotated[str, AfterValidator(_http_url)]
+SeriesValues = Annotated[str, Field(min_length=1), AfterValidator(_series_values)]
+TestSeries = Annotated[str, Field(min_length=1), AfterValidator(_series)]
 Labels = dict[LabelName, LabelValue]
 Annotations = dict[LabelName, TemplateText]

@@ -1,0 +1,170 @@
+"""Prometheus rule tests: `prometheus/tests/<service>.test.yaml`, run by `promtool test rules`.
+
+Each file names only its own service's rule file (promtool evaluates every rule it is given)
+and fixes the group evaluation order (promtool's default order is unstable). Every scenario
+of `obsgen.scenarios` becomes one test: the synthetic input series, and at each minute where
+an alert changes state (and the minute before), the exact firing instances with their labels
+and annotations, as `obsgen.simulate` predicts them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from obsgen import model, scenarios
+from obsgen.durations import format_seconds
+from obsgen.scenarios import Scenario
+from obsgen.simulate import Counters
+from obsgen.traffic import InputPlan, input_plan
+from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
+from obsgen.yamlout import dump
+
+LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
+
+
+def tests_path(service: str, step: int = 1) -> str:
+    """Tiers evaluated every minute, and the long-window tiers evaluated every 5 minutes."""
+    suffix = "" if step == 1 else ".long-windows"
+    return f"prometheus/tests/{service}{suffix}.test.yaml"
+
+
+def render(project: model.Project) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for svc in project.services:
+        files: dict[int, list[dict[str, Any]]] = {}
+        notes: list[str] = []
+        for slo in svc.slos:
+            if not slo.alerts:
+                continue
+            plan = input_plan(slo)
+            if isinstance(plan, str):
+                notes.append(f"# {slo.name}: no generated tests — {plan}.")
+                continue
+            for suite in scenarios.build(slo, plan):
+                files.setdefault(suite.step, []).extend(
+                    slo_test(slo, plan, s) for s in suite.scenarios)
+        for alert in svc.alerts:
+            for test in alert.tests:
+                files.setdefault(1, []).append(alert_test(alert, test))
+        for step, tests in sorted(files.items()):
+            body = {
+                "rule_files": [f"../rules/{rules_path(svc.name).rsplit('/', 1)[-1]}"],
+                "evaluation_interval": f"{step}m",
+                "group_eval_order": [g["name"] for g in service_groups(svc)],
+                "tests": tests,
+            }
+            comment = "\n".join([header(svc.source), *notes])
+            out[tests_path(svc.name, step)] = dump(body, comment)
+    return out
+
+
+def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, Any]:
+    test: dict[str, Any] = {
+        "name": f"{slo.name}: {scenario.name}",
+        "interval": "1m",
+        "input_series": [
+            {"series": s.text, "values": series_values(_values(scenario, s.group, s.role))}
+            for s in plan.series
+        ],
+        "alert_rule_test": [
+            {
+                "eval_time": _at(check.minute),
+                "alertname": check.alert,
+                "exp_alerts": [_instance(slo, check.alert, plan.groups[g]) for g in check.groups],
+            }
+            for check in scenario.checks
+        ],
+    }
+    exprs = []
+    if scenario.zero_ratio_at is not None:
+        exprs += _zero_checks(slo, plan, scenario.zero_ratio_at)
+    if scenario.silent_until is not None:
+        # ALERTS holds a sample for every evaluation at which an alert was pending or firing.
+        exprs.append({"expr": f"count_over_time(ALERTS{selector(slo)}[{_at(scenario.silent_until)}])",
+                      "eval_time": _at(scenario.silent_until), "exp_samples": []})
+    if exprs:
+        test["promql_expr_test"] = exprs
+    return test
+
+
+def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
+    """A spec's test of a plain alert, checked on the ALERTS series: its labels are the
+    instance's labels, without the annotations (which may render {{ $value }})."""
+    query = f'ALERTS{{alertname="{alert.name}",alertstate="firing"}}'
+    checks = []
+    for at_s, firing in test.expect:
+        samples = []
+        for labels in firing:
+            every = {**labels, **alert.labels, "alertname": alert.name, "alertstate": "firing"}
+            body = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(every.items()))
+            samples.append({"labels": f"ALERTS{{{body}}}", "value": 1})
+        checks.append({"expr": query, "eval_time": format_seconds(at_s), "exp_samples": samples})
+    return {
+        "name": f"{alert.name}: {test.name}",
+        "interval": format_seconds(test.interval_s),
+        "input_series": [{"series": series, "values": values}
+                         for series, values in test.input_series],
+        "promql_expr_test": checks,
+    }
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _values(scenario: Scenario, group: int, role: str) -> list[int]:
+    counters = Counters.of(scenario.phases[group])
+    if role in ("bad", "errors"):
+        return list(counters.errors)
+    if role == "good":
+        return [t - e for t, e in zip(counters.total, counters.errors, strict=True)]
+    return list(counters.total)
+
+
+def series_values(values: list[int]) -> str:
+    """promtool's expanding notation: runs of a constant step as `start+stepxcount`."""
+    parts, i = [], 0
+    while i < len(values):
+        step = values[i + 1] - values[i] if i + 1 < len(values) else 0
+        j = i
+        while j + 1 < len(values) and values[j + 1] - values[j] == step:
+            j += 1
+        parts.append(f"{values[i]}+{step}x{j - i}")
+        i = j + 1
+    return " ".join(parts)
+
+
+def _at(minute: int) -> str:
+    return format_seconds(minute * 60)
+
+
+def _instance(slo: model.SLO, name: str, group: dict[str, str]) -> dict[str, Any]:
+    alert = next(a for a in slo.alerts if a.name == name)
+    labels = dict(sorted({**alert.labels, **group}.items()))
+    return {
+        "exp_labels": labels,
+        "exp_annotations": {k: expand(v, labels) for k, v in alert.annotations.items()},
+    }
+
+
+def expand(template: str, labels: dict[str, str]) -> str:
+    """Render the `{{ $labels.name }}` actions of an annotation as Prometheus would."""
+    return LABEL_TEMPLATE.sub(lambda m: labels.get(m.group(1), ""), template)
+
+
+def _zero_checks(slo: model.SLO, plan: InputPlan, minute: int) -> list[dict[str, Any]]:
+    fastest = min(w.long_s for a in slo.alerts for w in a.windows)
+    out = []
+    for metric, value in (
+        (f"obsgen_slo:error_ratio:{window_suffix(fastest)}", 0),
+        ("obsgen_slo:error_budget_remaining:ratio", 1),
+    ):
+        samples = []
+        for group in plan.groups:
+            labels = {**group, **slo.selector}
+            body = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+            samples.append({"labels": f"{metric}{{{body}}}", "value": value})
+        out.append({"expr": f"{metric}{selector(slo)}", "eval_time": _at(minute),
+                    "exp_samples": samples})
+    return out

@@ -1,0 +1,80 @@
+"""The synthetic input series of an SLO: which series obsgen writes, with which labels.
+
+An SLI's selectors say which series count as events and which as failures (or successes);
+obsgen picks label values that satisfy them (and, for a shared counter, values that the
+errors selector rejects), one set per group for grouped SLOs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from obsgen import model
+from obsgen.synth import parse_selector, render_series, satisfy
+
+
+@dataclass(frozen=True)
+class Series:
+    text: str
+    role: str  # bad, good, errors or total: which share of the traffic it counts
+    group: int
+
+
+@dataclass(frozen=True)
+class InputPlan:
+    mode: str
+    groups: tuple[dict[str, str], ...]
+    series: tuple[Series, ...]
+
+
+def input_plan(slo: model.SLO) -> InputPlan | str:
+    """The series to synthesize for `slo`, or why obsgen cannot."""
+    sli = slo.sli
+    if sli.kind == "raw":
+        return "a raw SLI is an arbitrary expression: obsgen cannot synthesize its input series"
+    total = parse_selector(sli.total_selector)
+    if sli.kind == "latency":
+        part, mode = parse_selector(sli.good_selector), "good/separate"
+    elif sli.errors_selector:
+        part = parse_selector(sli.errors_selector)
+        mode = "errors/shared" if part.metric == total.metric else "errors/separate"
+    else:
+        part = parse_selector(sli.good_selector)
+        mode = "good/shared" if part.metric == total.metric else "good/separate"
+    groups = _group_values(slo.group_by, [part, total])
+    series: list[Series] = []
+    for index, fixed in enumerate(groups):
+        if mode.endswith("shared"):
+            inside = satisfy([part, total], fixed)
+            outside = satisfy([total], fixed, avoid=part)
+            if inside is None or outside is None:
+                return "no labels satisfy the SLI's selectors as the synthetic series need"
+            first = "bad" if mode.startswith("errors") else "good"
+            second = "good" if first == "bad" else "bad"
+            series += [Series(render_series(part.metric, inside), first, index),
+                       Series(render_series(total.metric, outside), second, index)]
+        else:
+            mine, all_ = satisfy([part], fixed), satisfy([total], fixed)
+            if mine is None or all_ is None:
+                return "no labels satisfy the SLI's selectors"
+            if sli.kind == "latency":
+                mine = {**mine, "le": sli.le}
+            role = "errors" if mode.startswith("errors") else "good"
+            series += [Series(render_series(part.metric, mine), role, index),
+                       Series(render_series(total.metric, all_), "total", index)]
+    return InputPlan(mode, tuple(groups), tuple(series))
+
+
+def _group_values(group_by: tuple[str, ...], selectors: list[object]) -> list[dict[str, str]]:
+    if not group_by:
+        return [{}]
+    first, second = {}, {}
+    for label in group_by:
+        wanted = [m for s in selectors for m in getattr(s, "matchers") if m.name == label]
+        options = [v for v in (f"{label}-a", f"{label}-b", *(m.value for m in wanted))
+                   if all(m.matches(v) for m in wanted)]
+        if not options:
+            return [{}]
+        first[label] = options[0]
+        second[label] = options[1] if len(options) > 1 else options[0]
+    return [first, second] if first != second else [first]
