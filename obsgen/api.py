@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from obsgen import emit
+from obsgen import emit, model
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
 from obsgen.spec.loader import Document, discover, load_file
 
@@ -63,6 +63,16 @@ def compile_documents(documents: Sequence[Document]) -> dict[str, str]:
     if problems:
         raise SpecError(problems)
     return render_all(build(specs))
+
+
+def project(specs_dir: Path) -> model.Project:
+    """The validated, built project of a specs folder."""
+    from obsgen.build import build
+
+    specs, problems = _validated(load(specs_dir))
+    if problems:
+        raise SpecError(problems)
+    return build(specs)
 
 
 def validate_specs(specs_dir: Path) -> int:

@@ -2,7 +2,7 @@
 
 Exit codes (stable, documented in the README):
     0  success
-    1  `check`: generated/ is stale
+    1  `check`: generated/ is stale; `lint`: a finding (a warning too, with --strict)
     2  invalid specs (every problem printed, nothing written)
     3  environment: missing folder or tool, a file obsgen will not overwrite
 """
@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from obsgen import __version__
-from obsgen.errors import EXIT_OK, EXIT_STALE, ObsgenError, SpecError
+from obsgen.errors import (
+    EXIT_ENVIRONMENT,
+    EXIT_OK,
+    EXIT_STALE,
+    EnvironmentProblem,
+    ObsgenError,
+    SpecError,
+)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -56,6 +63,38 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_STALE
 
 
+def _lint(args: argparse.Namespace) -> int:
+    from obsgen.lint import lint
+
+    if not args.out.is_dir():
+        raise EnvironmentProblem(f"{args.out}: no such folder — run `obsgen generate` first")
+    report = lint(args.out)
+    for finding in report.findings:
+        print(finding.format())
+    errors = report.errors(args.strict)
+    warnings = len(report.findings) - len([f for f in report.findings if f.level == "error"])
+    print(f"{args.out}: {report.files} files linted, "
+          f"{len([f for f in report.findings if f.level == 'error'])} errors, "
+          f"{warnings} warnings{' (errors under --strict)' if args.strict and warnings else ''}",
+          file=sys.stderr)
+    if report.missing_tools:
+        return EXIT_ENVIRONMENT
+    return EXIT_STALE if errors else EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from obsgen import api
+    from obsgen.explain import available, explain, find
+
+    project = api.project(args.specs)
+    slo = find(project, args.slo)
+    if slo is None:
+        raise EnvironmentProblem(
+            f"no SLO {args.slo!r} in {args.specs} — one of: {', '.join(available(project))}")
+    sys.stdout.write(explain(slo))
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from obsgen.schema import schema_text
 
@@ -72,7 +111,8 @@ def parser() -> argparse.ArgumentParser:
         prog="obsgen",
         description="Compile service specs into Prometheus rules and the rest of the "
         "observability configuration.",
-        epilog="exit codes: 0 ok, 1 stale output (check), 2 invalid specs, 3 environment problem",
+        epilog="exit codes: 0 ok, 1 stale output (check) or lint findings, 2 invalid specs, "
+        "3 environment problem (missing folder or tool)",
     )
     top.add_argument("--version", action="version", version=f"obsgen {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -80,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
         "validate": ("check the specs; write nothing", _validate),
         "generate": ("compile the specs into the output folder", _generate),
         "check": ("exit 1 with a diff when the output folder is stale", _check),
+        "lint": ("check the output folder with promtool, amtool, blackbox_exporter and "
+                 "obsgen's own rules", _lint),
+        "explain": ("print each alert tier's windows and simulated timings", _explain),
         "schema": ("print the JSON Schema of spec v1 (for editors)", _schema),
     }
     for name, (help_text, func) in commands.items():
@@ -88,13 +131,18 @@ def parser() -> argparse.ArgumentParser:
         if name == "schema":
             cmd.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
             continue
+        if name == "explain":
+            cmd.add_argument("slo", metavar="SERVICE/SLO", help="e.g. edge/login-availability")
+        if name == "lint":
+            cmd.add_argument("--strict", action="store_true",
+                             help="warnings (e.g. an alert without tests) fail the run too")
         cmd.add_argument(
             "--specs",
             type=Path,
             default=Path("specs"),
             help="folder of spec files (default: specs)",
         )
-        if name != "validate":
+        if name not in ("validate", "explain"):
             cmd.add_argument(
                 "--out",
                 type=Path,

@@ -10,8 +10,8 @@ a fifth of the samples) at the price of a 5-minute resolution on ticket timings.
   ALERTS series), a burn just above the tier's threshold fires exactly when predicted, then
   resolves after recovery;
   the ticket tier's burn stays below every page threshold, so a slow burn never pages;
-- outage: after a healthy history as long as the suite's longest window, every event fails (in one group only when the SLO
-  is grouped): each tier fires and resolves when predicted;
+- outage: after a healthy history as long as the suite's longest window, every event fails
+  (in one group only when the SLO is grouped): each tier fires and resolves when predicted;
 - quiet: zero traffic for a full window (error ratios 0, not NaN), then a handful of failing
   requests, fewer than min_events: no alert at any evaluation.
 
@@ -26,6 +26,7 @@ from functools import lru_cache
 from obsgen import model
 from obsgen.durations import format_seconds
 from obsgen.simulate import Counters, Phase, Recorded, Timeline, record, simulate
+from obsgen.slo_math import BurnWindow
 from obsgen.traffic import InputPlan
 
 BASE_TOTAL = 1_000_000
@@ -64,6 +65,8 @@ class Timing:
 
     burn: float
     """The burn rate, as a multiple of the budget rate."""
+    window_s: int
+    """The long window of the condition at whose threshold the burn is (outage: 0)."""
     fires: int
     resolves: int
 
@@ -74,7 +77,8 @@ class Suite:
     """Minutes between evaluations."""
     alerts: tuple[model.SLOAlert, ...]
     scenarios: list[Scenario]
-    threshold: dict[str, Timing]
+    threshold: dict[str, list[Timing]]
+    """Per alert, one timing per condition tested at its threshold (slowest window last)."""
     outage: dict[str, Timing]
 
 
@@ -107,12 +111,23 @@ def _suite(slo: model.SLO, plan: InputPlan, step: int) -> Suite:
     longest = _align(max(w.long_s for a in mine for w in a.windows) // 60, step)
     suite = Suite(step, mine, [], {}, {})
     for alert in mine:
-        scenario, timing = ctx.at_threshold(alert)
-        suite.scenarios.append(scenario)
-        suite.threshold[alert.name] = timing
+        for window in _tested_conditions(alert, float(slo.budget), step):
+            scenario, timing = ctx.at_threshold(alert, window)
+            suite.scenarios.append(scenario)
+            suite.threshold.setdefault(alert.name, []).append(timing)
     scenario, suite.outage = ctx.outage(mine, longest)
     suite.scenarios.append(scenario)
     return suite
+
+
+def _tested_conditions(alert: model.SLOAlert, budget: float, step: int
+                       ) -> list[BurnWindow]:
+    """The conditions to test at their thresholds: every reachable one for tiers evaluated
+    every minute; the first for the long-window tiers (their conditions all mean "10% of the
+    budget spent": under a steady burn the slowest window fires first and hides the others,
+    and each extra 3-day scenario would double the cost of the suite)."""
+    reachable = [w for w in alert.windows if float(w.factor) * budget < 1]
+    return reachable if step == 1 else reachable[:1]
 
 
 def _add_quiet(slo: model.SLO, plan: InputPlan, suites: list[Suite]) -> None:
@@ -187,8 +202,9 @@ class _Context:
         return next((w.long_s, float(w.factor) * self.budget) for w in alert.windows
                     if float(w.factor) * self.budget < 1)
 
-    def at_threshold(self, alert: model.SLOAlert) -> tuple[Scenario, Timing]:
-        _, threshold = self.threshold(alert)
+    def at_threshold(self, alert: model.SLOAlert, window: BurnWindow
+                     ) -> tuple[Scenario, Timing]:
+        threshold = float(window.factor) * self.budget
         start = _align(max(w.long_s for w in alert.windows) // 60, self.step)
         ceiling = 1.0
         if alert.tier == "ticket":
@@ -219,18 +235,21 @@ class _Context:
             else "a fast burn pages"
         assert _silent(lines, start + 1), "healthy traffic must not alert"
         scenario = Scenario(f"{_healthy(start)}, then {kind}: {alert.name} at {rate:.4g}x "
-                            "the budget rate", phases, silent_until=start)
+                            f"the budget rate ({format_seconds(window.long_s)} condition)",
+                            phases, silent_until=start)
         end = sum(p.minutes for p in phases[0])
+        assert fire is not None and quiet is not None
         scenario.checks = self.checks(self.transitions(lines) | {start, end}, lines)
-        return scenario, Timing(rate, fire - start, quiet - (start + burn_len))
+        return scenario, Timing(rate, window.long_s, fire - start, quiet - (start + burn_len))
 
     def outage(self, alerts: tuple[model.SLOAlert, ...], start: int
                ) -> tuple[Scenario, dict[str, Timing]]:
         total, healthy = self.total, self.healthy_errors
 
         def phases_for(down: int, rest: int) -> Phases:
-            out = [(Phase(start, total, healthy), Phase(down, total, total),
-                    Phase(rest, total, healthy))]
+            out: list[tuple[Phase, ...]] = [(Phase(start, total, healthy),
+                                             Phase(down, total, total),
+                                             Phase(rest, total, healthy))]
             out += [(Phase(start + down + rest, total, healthy),)] * (len(self.plan.groups) - 1)
             return tuple(out)
 
@@ -252,7 +271,7 @@ class _Context:
         for alert in alerts:
             fire, quiet = fires[alert.name], resolves[alert.name]
             assert fire is not None and quiet is not None
-            timings[alert.name] = Timing(1 / self.budget, fire - start, quiet - start - down)
+            timings[alert.name] = Timing(1 / self.budget, 0, fire - start, quiet - start - down)
         return scenario, timings
 
     def quiet(self, alerts: tuple[model.SLOAlert, ...], start: int) -> Scenario:

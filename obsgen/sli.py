@@ -36,7 +36,8 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...]) -> SLI:
         total_sel = f"{lat.histogram}_count{{{matchers}}}" if matchers else f"{lat.histogram}_count"
         total = f"{by}(rate({total_sel}[{BASE}]))"
         good = _or_zero(f"{by}(rate({good_sel}[{BASE}]))", total)
-        plain_bucket = f"{lat.histogram}_bucket{{{matchers}}}" if matchers else f"{lat.histogram}_bucket"
+        bucket = f"{lat.histogram}_bucket"
+        plain_bucket = f"{bucket}{{{matchers}}}" if matchers else bucket
         return SLI(
             "latency", errors=f"{total}\n-\n({good})", total=total, good_selector=plain_bucket,
             total_selector=total_sel, le=_go_float(lat.threshold),

@@ -14,10 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+import re._parser as sre_parse  # type: ignore[import-not-found]  # Python 3.11+
 
 FALLBACK_VALUES = ("200", "ok", "x", "a1", "get", "0")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from obsgen import model
-from obsgen.synth import parse_selector, render_series, satisfy
+from obsgen.synth import Selector, parse_selector, render_series, satisfy
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ def input_plan(slo: model.SLO) -> InputPlan | str:
     return InputPlan(mode, tuple(groups), tuple(series))
 
 
-def _group_values(group_by: tuple[str, ...], selectors: list[object]) -> list[dict[str, str]]:
+def _group_values(group_by: tuple[str, ...], selectors: list[Selector]) -> list[dict[str, str]]:
     if not group_by:
         return [{}]
     first, second = {}, {}
     for label in group_by:
-        wanted = [m for s in selectors for m in getattr(s, "matchers") if m.name == label]
+        wanted = [m for s in selectors for m in s.matchers if m.name == label]
         options = [v for v in (f"{label}-a", f"{label}-b", *(m.value for m in wanted))
                    if all(m.matches(v) for m in wanted)]
         if not options:

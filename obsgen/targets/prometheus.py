@@ -180,7 +180,7 @@ def slo_alert_rule(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
 
 def alert_rule(alert: model.Alert) -> dict[str, Any]:
     rule: dict[str, Any] = {"alert": alert.name, "expr": alert.expr}
-    if alert.for_ms:
+    if alert.for_ms is not None:  # an explicit 0s says: fire on one evaluation, on purpose
         rule["for"] = format_ms(alert.for_ms)
     if alert.keep_firing_for_ms:
         rule["keep_firing_for"] = format_ms(alert.keep_firing_for_ms)

@@ -16,8 +16,8 @@ from obsgen import model, scenarios
 from obsgen.durations import format_seconds
 from obsgen.scenarios import Scenario
 from obsgen.simulate import Counters
-from obsgen.traffic import InputPlan, input_plan
 from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
+from obsgen.traffic import InputPlan, input_plan
 from obsgen.yamlout import dump
 
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
@@ -81,8 +81,9 @@ def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, A
         exprs += _zero_checks(slo, plan, scenario.zero_ratio_at)
     if scenario.silent_until is not None:
         # ALERTS holds a sample for every evaluation at which an alert was pending or firing.
-        exprs.append({"expr": f"count_over_time(ALERTS{selector(slo)}[{_at(scenario.silent_until)}])",
-                      "eval_time": _at(scenario.silent_until), "exp_samples": []})
+        until = _at(scenario.silent_until)
+        exprs.append({"expr": f"count_over_time(ALERTS{selector(slo)}[{until}])",
+                      "eval_time": until, "exp_samples": []})
     if exprs:
         test["promql_expr_test"] = exprs
     return test

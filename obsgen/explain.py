@@ -1,0 +1,70 @@
+"""`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures.
+
+The timings come from `obsgen.scenarios`, the code that writes the generated promtool tests,
+so every figure printed here is one that `promtool test rules` checks.
+"""
+
+from __future__ import annotations
+
+from obsgen import model, scenarios
+from obsgen.durations import format_seconds
+from obsgen.model import fmt_decimal
+from obsgen.targets.prometheus_tests import tests_path
+from obsgen.traffic import input_plan
+
+
+def find(project: model.Project, target: str) -> model.SLO | None:
+    service, _, name = target.partition("/")
+    return next((slo for svc in project.services if svc.name == service
+                 for slo in svc.slos if slo.name == name), None)
+
+
+def available(project: model.Project) -> list[str]:
+    return [f"{svc.name}/{slo.name}" for svc in project.services for slo in svc.slos]
+
+
+def _minutes(minutes: int) -> str:
+    return format_seconds(minutes * 60)
+
+
+def explain(slo: model.SLO) -> str:
+    budget_pct = fmt_decimal(slo.budget * 100)
+    lines = [
+        f"{slo.service}/{slo.name}: {fmt_decimal(slo.objective_percent)}% over "
+        f"{slo.period_days}d; error budget {budget_pct}% of events "
+        f"({format_seconds(int(slo.budget * slo.period_days * 86400))} of total outage)",
+    ]
+    if slo.min_events:
+        lines.append(f"a tier stays quiet while its long window has fewer than "
+                     f"{slo.min_events} events")
+    plan = input_plan(slo)
+    suites = {} if isinstance(plan, str) else {
+        a.name: s for s in scenarios.build(slo, plan) for a in s.alerts}
+    for alert in slo.alerts:
+        lines += ["", f"{alert.tier}: {alert.name} (severity {alert.severity})"]
+        for w in alert.windows:
+            consumed = fmt_decimal(w.budget_fraction * 100)
+            lines.append(
+                f"  burn above {fmt_decimal(w.factor)}x over {format_seconds(w.long_s)} "
+                f"and {format_seconds(w.short_s)}: {consumed}% of the budget spent "
+                f"in {format_seconds(w.long_s)}")
+        if alert.for_ms:
+            lines.append(f"  holds for {format_seconds(alert.for_ms // 1000)} before firing")
+        suite = suites.get(alert.name)
+        if suite is None:
+            lines.append(f"  no simulated timings: {plan}")
+            continue
+        every = _minutes(suite.step)
+        outage = suite.outage[alert.name]
+        lines.append(f"  total outage: fires {_minutes(outage.fires)} after it starts, resolves "
+                     f"{_minutes(outage.resolves)} after recovery")
+        for t in suite.threshold[alert.name]:
+            lines.append(
+                f"  just above the {format_seconds(t.window_s)} threshold ({t.burn:.4g}x the "
+                f"budget rate): fires {_minutes(t.fires)} after the burn starts, resolves "
+                f"{_minutes(t.resolves)} after it stops")
+        lines += [
+            f"  (rules evaluated every {every}, after a healthy history as long as the "
+            f"longest window; checked in generated/{tests_path(slo.service, suite.step)})",
+        ]
+    return "\n".join(lines) + "\n"

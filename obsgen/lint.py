@@ -1,0 +1,203 @@
+"""`obsgen lint`: check an output folder with the real tools and obsgen's own rules.
+
+Tools: `promtool check rules` over every rule file, `promtool test rules` over every test
+file (one process per file, run in parallel), and, when their outputs exist, `amtool
+check-config` and `blackbox_exporter --config.check`. obsgen's own checks read the rule and
+test files: alert names in CamelCase, `summary` and `description` present, `for` present on
+plain alerts, every alert shown firing by some test and every tested alert existing, and
+every `runbook_url` resolving to a generated page once runbooks are generated.
+
+Findings are `file: tool: level: message`, one a line, sorted by file then tool.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+OWN = "obsgen"
+INSTALL = {
+    "promtool": "apt-get install --no-install-recommends prometheus",
+    "amtool": "apt-get install --no-install-recommends prometheus-alertmanager",
+    "blackbox_exporter": "apt-get install --no-install-recommends prometheus-blackbox-exporter",
+}
+CAMEL_CASE = re.compile(r"[A-Z][A-Za-z0-9]*")
+ALERTS_NAME = re.compile(r'ALERTS\{[^}]*alertname="([^"]+)"')
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    tool: str
+    level: str  # error or warning
+    message: str
+
+    def format(self) -> str:
+        return f"{self.file}: {self.tool}: {self.level}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    missing_tools: tuple[str, ...]
+    files: int
+
+    def errors(self, strict: bool) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error" or strict]
+
+
+def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
+    rules = sorted((out_dir / "prometheus" / "rules").glob("*.yaml"))
+    tests = sorted((out_dir / "prometheus" / "tests").glob("*.yaml"))
+    findings = own_checks(out_dir, rules, tests)
+    missing: list[str] = []
+    commands: list[tuple[str, str, list[str]]] = []
+    if rules:
+        commands.append((_rel(out_dir, rules[0].parent), "promtool check rules",
+                         ["promtool", "check", "rules", *map(str, rules)]))
+    commands += [(_rel(out_dir, t), "promtool test rules", ["promtool", "test", "rules", t.name])
+                 for t in tests]
+    alertmanager = out_dir / "alertmanager" / "alertmanager.yml"
+    if alertmanager.exists():
+        commands.append((_rel(out_dir, alertmanager), "amtool check-config",
+                         ["amtool", "check-config", str(alertmanager)]))
+    blackbox = out_dir / "blackbox" / "blackbox.yml"
+    if blackbox.exists():
+        commands.append((_rel(out_dir, blackbox), "blackbox_exporter --config.check",
+                         ["blackbox_exporter", "--config.check", f"--config.file={blackbox}"]))
+    runnable: list[tuple[str, str, list[str]]] = []
+    for file, tool, argv in commands:
+        if shutil.which(argv[0]) is None:
+            if argv[0] not in missing:
+                missing.append(argv[0])
+            findings.append(Finding(file, tool, "error",
+                                    f"{argv[0]} is not installed — install it: {INSTALL[argv[0]]}"))
+        else:
+            runnable.append((file, tool, argv))
+    workers = jobs or os.cpu_count() or 1
+    cwd = out_dir / "prometheus" / "tests"
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for found in pool.map(lambda c: _run(c[0], c[1], c[2], cwd), runnable):
+            findings += found
+    files = len(rules) + len(tests) + alertmanager.exists() + blackbox.exists()
+    return Report(tuple(sorted(findings)), tuple(missing), files)
+
+
+def _rel(out_dir: Path, path: Path) -> str:
+    return str(out_dir / path.relative_to(out_dir))
+
+
+def _run(file: str, tool: str, argv: list[str], cwd: Path) -> list[Finding]:
+    done = subprocess.run(argv, cwd=cwd if "test" in argv else None, capture_output=True,
+                          text=True, check=False)
+    if done.returncode == 0:
+        return []
+    output = done.stdout + done.stderr
+    messages = (promtool_test_failures(output) if tool == "promtool test rules"
+                else tool_failures(output))
+    return [Finding(file, tool, "error", m) for m in messages or [f"exit {done.returncode}"]]
+
+
+def tool_failures(output: str) -> list[str]:
+    keep = ("FAILED", "error", "Error", "err=", "invalid", "unknown", "cannot", "not ")
+    lines = [line.strip() for line in output.splitlines()]
+    return [line for line in lines if line and any(k in line for k in keep)]
+
+
+def promtool_test_failures(output: str) -> list[str]:
+    """One message per failed expectation in `promtool test rules` output."""
+    out: list[str] = []
+    name = ""
+    for raw in output.splitlines():
+        line = raw.strip()
+        if line.startswith("name: "):
+            name = line[len("name: "):].rstrip(",")
+        elif line.startswith(("alertname: ", "expr: ")) and ", time: " in line:
+            what, _, time = line.rstrip(", ").rpartition(", time: ")
+            out.append(f"{name}: {what} at {time}: got differs from expected "
+                       "(run promtool test rules on this file for the diff)")
+        elif line.startswith(("FAILED", "SUCCESS", "Unit Testing")) or not line:
+            continue
+        elif "error" in line.lower() and not out:
+            out.append(line)
+    return out
+
+
+def _load(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> list[Finding]:
+    findings: list[Finding] = []
+    defined: dict[str, tuple[str, bool]] = {}  # alert -> (rule file, plain)
+    runbooks = out_dir / "runbooks"
+    for path in rules:
+        file = _rel(out_dir, path)
+        for group in _load(path).get("groups", []):
+            plain = not str(group.get("name", "")).endswith(".slo-alerts")
+            for rule in group.get("rules", []):
+                if "alert" not in rule:
+                    continue
+                name = str(rule["alert"])
+                defined[name] = (file, plain)
+                findings += _rule_findings(file, name, rule, plain, runbooks)
+    asserted: set[str] = set()
+    for path in tests:
+        file = _rel(out_dir, path)
+        named, firing = _tested_alerts(_load(path))
+        asserted |= firing
+        findings += [Finding(file, OWN, "error", f"tests name alert {n}, which no rule defines")
+                     for n in sorted(named - set(defined))]
+    for name, (file, plain) in sorted(defined.items()):
+        if name not in asserted:
+            hint = ("add tests: to the alert in its spec" if plain
+                    else "obsgen cannot synthesize this SLI's series (raw SLI)")
+            findings.append(Finding(file, OWN, "warning",
+                                    f"{name}: no test shows it firing — {hint}"))
+    return findings
+
+
+def _rule_findings(file: str, name: str, rule: dict[str, Any], plain: bool,
+                   runbooks: Path) -> list[Finding]:
+    out = []
+    annotations = rule.get("annotations") or {}
+    if not CAMEL_CASE.fullmatch(name):
+        out.append(f"{name}: alert names are CamelCase")
+    for key in ("summary", "description"):
+        if not str(annotations.get(key, "")).strip():
+            out.append(f"{name}: no {key} annotation")
+    if plain and "for" not in rule:
+        out.append(f"{name}: plain alert without `for` — set it in the spec (for: 0s to fire "
+                   "on a single evaluation on purpose)")
+    url = str(annotations.get("runbook_url", ""))
+    if runbooks.is_dir():
+        _, found, page = url.partition("/runbooks/")
+        if not found or not (runbooks / page).is_file():
+            out.append(f"{name}: runbook_url {url or '(none)'} is not a generated runbook page")
+    return [Finding(file, OWN, "error", m) for m in out]
+
+
+def _tested_alerts(test_file: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Alert names a test file mentions, and those it expects firing at some time."""
+    named: set[str] = set()
+    firing: set[str] = set()
+    for test in test_file.get("tests", []):
+        for check in test.get("alert_rule_test", []):
+            named.add(str(check["alertname"]))
+            if check.get("exp_alerts"):
+                firing.add(str(check["alertname"]))
+        for check in test.get("promql_expr_test", []):
+            named |= set(ALERTS_NAME.findall(str(check.get("expr", ""))))
+            for sample in check.get("exp_samples") or []:
+                firing |= set(ALERTS_NAME.findall(str(sample.get("labels", ""))))
+    return named, firing

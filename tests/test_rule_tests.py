@@ -1,0 +1,118 @@
+"""The generated promtool tests: they pass, they fail when a rule is broken, and
+`obsgen explain` prints the timings they assert."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from obsgen import api, durations
+from obsgen.explain import explain, find
+from obsgen.lint import lint
+from obsgen.scenarios import step_for
+from obsgen.targets import prometheus_tests
+from tests.conftest import ROOT, find_tool, run_tool
+
+GENERATED = ROOT / "generated"
+GOLDEN_TESTS = sorted(ROOT.glob("tests/golden/*/expected/prometheus/tests/*.yaml"))
+
+pytestmark = pytest.mark.tools
+
+
+def test_generated_folder_lints_clean_with_every_generated_test_passing() -> None:
+    """`obsgen lint` runs promtool check rules and promtool test rules on every file."""
+    find_tool("promtool")
+    report = lint(GENERATED)
+    errors = [f.format() for f in report.findings if f.level == "error"]
+    assert errors == []
+    assert len(list((GENERATED / "prometheus/tests").glob("*.yaml"))) >= 8
+
+
+@pytest.mark.parametrize("path", GOLDEN_TESTS, ids=lambda p: p.parts[-5] + "/" + p.name)
+def test_golden_rule_tests_pass(path: Path) -> None:
+    promtool = find_tool("promtool")
+    result = run_tool(promtool, "test", "rules", path.name, cwd=path.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _mutated(tmp_path: Path, service: str, old: str, new: str) -> Path:
+    """A copy of the service's rules and tests with `old` replaced once in the rules."""
+    for sub in ("rules", "tests"):
+        shutil.copytree(GENERATED / "prometheus" / sub, tmp_path / sub)
+    rules = tmp_path / "rules" / f"{service}.rules.yaml"
+    text = rules.read_text()
+    assert text.count(old) >= 1, f"{old!r} not in {rules.name}"
+    rules.write_text(text.replace(old, new, 1))
+    return tmp_path / "tests"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "test_file"),
+    [
+        ("(18 * 0.05)", "(180 * 0.05)", "core.test.yaml"),  # page threshold x10
+        ("(3 * 0.05)", "(30 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold x10
+        ("(9 * 0.05)", "(0.9 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold /10
+        ("[6h]", "[3h]", "core.test.yaml"),  # a window's range
+        ("* 21600 >= 100", "* 21600 >= 1e12", "core.test.yaml"),  # the min_events guard
+        ("> (18 * 0.05)", "> (18 * 0.05) > 1e12", "core.test.yaml"),  # a dead condition
+    ],
+)
+def test_breaking_a_rule_by_hand_fails_the_generated_tests(
+    tmp_path: Path, old: str, new: str, test_file: str
+) -> None:
+    promtool = find_tool("promtool")
+    tests = _mutated(tmp_path, "core", old, new)
+    result = run_tool(promtool, "test", "rules", test_file, cwd=tests)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED" in result.stdout + result.stderr
+
+
+def _load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text())
+
+
+def _first_firing(test: dict[str, Any], alert: str) -> int:
+    return min(
+        durations.parse_ms(c["eval_time"]) // 60000
+        for c in test["alert_rule_test"]
+        if c["alertname"] == alert and c["exp_alerts"]
+    )
+
+
+def _start(test: dict[str, Any]) -> int:
+    found = re.search(r"healthy traffic for (\w+)", test["name"])
+    assert found, test["name"]
+    return durations.parse_ms(found.group(1)) // 60000
+
+
+def _minutes(text: str) -> int:
+    return durations.parse_ms(text) // 60000
+
+
+@pytest.mark.parametrize("target", ["core/reflect-delivery", "trading-engine/order-execution"])
+def test_explain_prints_the_firing_times_the_generated_tests_assert(target: str) -> None:
+    project = api.project(ROOT / "specs")
+    slo = find(project, target)
+    assert slo is not None
+    text = explain(slo)
+    for alert in slo.alerts:
+        path = GENERATED / prometheus_tests.tests_path(slo.service, step_for(alert))
+        tests = [t for t in _load(path)["tests"] if t["name"].startswith(slo.name + ":")]
+        section = text.split(f": {alert.name} (")[1]
+        outage = re.search(r"total outage: fires (\w+) after", section)
+        thresholds = re.findall(r"just above the (\w+) threshold \([^)]*\): fires (\w+) after",
+                                section.split("\n\n")[0])
+        assert outage and thresholds, section
+        outage_test = next(t for t in tests if "total outage" in t["name"])
+        assert _first_firing(outage_test, alert.name) - _start(outage_test) == _minutes(
+            outage.group(1))
+        for window, fires in thresholds:
+            burn_test = next(t for t in tests
+                             if f"{alert.name} at " in t["name"] and f"({window} condition)"
+                             in t["name"])
+            assert _first_firing(burn_test, alert.name) - _start(burn_test) == _minutes(fires)
