@@ -10,11 +10,10 @@ parser (Prometheus anchors regexes fully, as `fullmatch` does).
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # type: ignore[import-not-found]  # Python 3.11+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import re._parser as sre_parse  # type: ignore[import-not-found]  # Python 3.11+
 
 FALLBACK_VALUES = ("200", "ok", "x", "a1", "get", "0")
 
