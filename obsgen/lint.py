@@ -60,33 +60,34 @@ def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
     tests = sorted((out_dir / "prometheus" / "tests").glob("*.yaml"))
     findings = own_checks(out_dir, rules, tests)
     missing: list[str] = []
-    commands: list[tuple[str, str, list[str]]] = []
+    # (file, tool, argv, cwd): test files name their rule files relative to themselves
+    commands: list[tuple[str, str, list[str], Path | None]] = []
     if rules:
         commands.append((_rel(out_dir, rules[0].parent), "promtool check rules",
-                         ["promtool", "check", "rules", *map(str, rules)]))
-    commands += [(_rel(out_dir, t), "promtool test rules", ["promtool", "test", "rules", t.name])
-                 for t in tests]
+                         ["promtool", "check", "rules", *map(str, rules)], None))
+    commands += [(_rel(out_dir, t), "promtool test rules",
+                  ["promtool", "test", "rules", t.name], t.parent) for t in tests]
     alertmanager = out_dir / "alertmanager" / "alertmanager.yml"
     if alertmanager.exists():
         commands.append((_rel(out_dir, alertmanager), "amtool check-config",
-                         ["amtool", "check-config", str(alertmanager)]))
+                         ["amtool", "check-config", str(alertmanager)], None))
     blackbox = out_dir / "blackbox" / "blackbox.yml"
     if blackbox.exists():
         commands.append((_rel(out_dir, blackbox), "blackbox_exporter --config.check",
-                         ["blackbox_exporter", "--config.check", f"--config.file={blackbox}"]))
-    runnable: list[tuple[str, str, list[str]]] = []
-    for file, tool, argv in commands:
+                         ["blackbox_exporter", "--config.check", f"--config.file={blackbox}"],
+                         None))
+    runnable = []
+    for file, tool, argv, cwd in commands:
         if shutil.which(argv[0]) is None:
             if argv[0] not in missing:
                 missing.append(argv[0])
             findings.append(Finding(file, tool, "error",
                                     f"{argv[0]} is not installed — install it: {INSTALL[argv[0]]}"))
         else:
-            runnable.append((file, tool, argv))
+            runnable.append((file, tool, argv, cwd))
     workers = jobs or os.cpu_count() or 1
-    cwd = out_dir / "prometheus" / "tests"
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for found in pool.map(lambda c: _run(c[0], c[1], c[2], cwd), runnable):
+        for found in pool.map(lambda c: _run(*c), runnable):
             findings += found
     files = len(rules) + len(tests) + alertmanager.exists() + blackbox.exists()
     return Report(tuple(sorted(findings)), tuple(missing), files)
@@ -96,9 +97,8 @@ def _rel(out_dir: Path, path: Path) -> str:
     return str(out_dir / path.relative_to(out_dir))
 
 
-def _run(file: str, tool: str, argv: list[str], cwd: Path) -> list[Finding]:
-    done = subprocess.run(argv, cwd=cwd if "test" in argv else None, capture_output=True,
-                          text=True, check=False)
+def _run(file: str, tool: str, argv: list[str], cwd: Path | None) -> list[Finding]:
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return []
     output = done.stdout + done.stderr

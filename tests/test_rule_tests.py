@@ -33,6 +33,28 @@ def test_generated_folder_lints_clean_with_every_generated_test_passing() -> Non
     assert len(list((GENERATED / "prometheus/tests").glob("*.yaml"))) >= 8
 
 
+def test_golden_cases_carry_rule_tests() -> None:
+    """The parametrized test below would skip, not fail, on an empty list."""
+    assert len(GOLDEN_TESTS) >= 5
+
+
+def test_every_silence_check_selects_alerts_some_test_sees_firing() -> None:
+    """`count_over_time(ALERTS{...})` expecting nothing passes vacuously if its selector
+    matches no alert: each selector must match the labels of an alert asserted firing."""
+    for path in sorted((GENERATED / "prometheus/tests").glob("*.yaml")):
+        tests = _load(path)["tests"]
+        firing = [inst["exp_labels"] for t in tests for c in t.get("alert_rule_test", [])
+                  for inst in c["exp_alerts"]]
+        exprs = [c["expr"] for t in tests for c in t.get("promql_expr_test", [])]
+        selectors = [re.search(r"ALERTS\{([^}]*)\}", e) for e in exprs
+                     if e.startswith("count_over_time(ALERTS")]
+        for found in selectors:
+            assert found
+            wanted = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+            assert wanted and any(wanted.items() <= labels.items() for labels in firing), (
+                path.name, wanted)
+
+
 @pytest.mark.parametrize("path", GOLDEN_TESTS, ids=lambda p: p.parts[-5] + "/" + p.name)
 def test_golden_rule_tests_pass(path: Path) -> None:
     promtool = find_tool("promtool")

@@ -16,6 +16,7 @@ from obsgen import model, scenarios
 from obsgen.durations import format_seconds
 from obsgen.scenarios import Scenario
 from obsgen.simulate import Counters
+from obsgen.synth import render_series
 from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
 from obsgen.traffic import InputPlan, input_plan
 from obsgen.yamlout import dump
@@ -98,8 +99,7 @@ def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
         samples = []
         for labels in firing:
             every = {**labels, **alert.labels, "alertname": alert.name, "alertstate": "firing"}
-            body = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(every.items()))
-            samples.append({"labels": f"ALERTS{{{body}}}", "value": 1})
+            samples.append({"labels": render_series("ALERTS", every), "value": 1})
         checks.append({"expr": query, "eval_time": format_seconds(at_s), "exp_samples": samples})
     return {
         "name": f"{alert.name}: {test.name}",
@@ -108,10 +108,6 @@ def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
                          for series, values in test.input_series],
         "promql_expr_test": checks,
     }
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _values(scenario: Scenario, group: int, role: str) -> list[int]:
@@ -164,8 +160,7 @@ def _zero_checks(slo: model.SLO, plan: InputPlan, minute: int) -> list[dict[str,
         samples = []
         for group in plan.groups:
             labels = {**group, **slo.selector}
-            body = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-            samples.append({"labels": f"{metric}{{{body}}}", "value": value})
+            samples.append({"labels": render_series(metric, labels), "value": value})
         out.append({"expr": f"{metric}{selector(slo)}", "eval_time": _at(minute),
                     "exp_samples": samples})
     return out
