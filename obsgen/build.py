@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from obsgen import durations, model
+from obsgen import durations, model, routing
 from obsgen.model import fmt_decimal
 from obsgen.sli import build_sli
 from obsgen.slo_math import BurnWindow, burn_windows, exhaustion_s
@@ -24,7 +24,17 @@ def build(specs: ValidSpecs) -> model.Project:
     base_url = settings.runbook_base_url.rstrip("/") if settings else ""
     extra = dict(settings.rule_labels) if settings else {}
     services = [build_service(svc, doc.source, base_url, extra) for doc, svc in specs.services]
-    return model.Project(tuple(sorted(services, key=lambda s: s.name)), base_url)
+    merged = routing.merged([spec for _, spec in specs.routing])
+    plan = None
+    if merged is not None:
+        group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
+        plan = routing.plan(merged, group_labels, extra)
+    return model.Project(
+        tuple(sorted(services, key=lambda s: s.name)),
+        base_url,
+        plan,
+        tuple(sorted({doc.source for doc, _ in specs.routing})),
+    )
 
 
 def runbook_url(base_url: str, service: str, alert: str) -> str:

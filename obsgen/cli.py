@@ -72,9 +72,9 @@ def _lint(args: argparse.Namespace) -> int:
     for finding in report.findings:
         print(finding.format())
     errors = report.errors(args.strict)
-    warnings = len(report.findings) - len([f for f in report.findings if f.level == "error"])
-    print(f"{args.out}: {report.files} files linted, "
-          f"{len([f for f in report.findings if f.level == 'error'])} errors, "
+    count = {lv: sum(f.level == lv for f in report.findings) for lv in ("error", "warning")}
+    warnings = count["warning"]
+    print(f"{args.out}: {report.files} files linted, {count['error']} errors, "
           f"{warnings} warnings{' (errors under --strict)' if args.strict and warnings else ''}",
           file=sys.stderr)
     if report.missing_tools:

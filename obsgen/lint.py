@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from obsgen import lint_alertmanager
 
 OWN = "obsgen"
 INSTALL = {
@@ -38,7 +41,7 @@ ALERTS_NAME = re.compile(r'ALERTS\{[^}]*alertname="([^"]+)"')
 class Finding:
     file: str
     tool: str
-    level: str  # error or warning
+    level: str  # error, warning or note (never fails a run)
     message: str
 
     def format(self) -> str:
@@ -52,7 +55,9 @@ class Report:
     files: int
 
     def errors(self, strict: bool) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error" or strict]
+        """Errors, and warnings too when strict; notes never fail a run."""
+        return [f for f in self.findings
+                if f.level == "error" or (strict and f.level == "warning")]
 
 
 def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
@@ -67,10 +72,10 @@ def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
                          ["promtool", "check", "rules", *map(str, rules)], None))
     commands += [(_rel(out_dir, t), "promtool test rules",
                   ["promtool", "test", "rules", t.name], t.parent) for t in tests]
-    alertmanager = out_dir / "alertmanager" / "alertmanager.yml"
-    if alertmanager.exists():
-        commands.append((_rel(out_dir, alertmanager), "amtool check-config",
-                         ["amtool", "check-config", str(alertmanager)], None))
+    scratch = tempfile.TemporaryDirectory(prefix="obsgen-lint-")
+    am_commands, notes = lint_alertmanager.commands(out_dir, Path(scratch.name))
+    commands += am_commands
+    findings += [Finding(file, "amtool", "note", message) for file, message in notes]
     blackbox = out_dir / "blackbox" / "blackbox.yml"
     if blackbox.exists():
         commands.append((_rel(out_dir, blackbox), "blackbox_exporter --config.check",
@@ -86,10 +91,10 @@ def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
         else:
             runnable.append((file, tool, argv, cwd))
     workers = jobs or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with scratch, ThreadPoolExecutor(max_workers=workers) as pool:
         for found in pool.map(lambda c: _run(*c), runnable):
             findings += found
-    files = len(rules) + len(tests) + alertmanager.exists() + blackbox.exists()
+    files = len(rules) + len(tests) + bool(am_commands) + blackbox.exists()
     return Report(tuple(sorted(findings)), tuple(missing), files)
 
 
@@ -102,6 +107,11 @@ def _run(file: str, tool: str, argv: list[str], cwd: Path | None) -> list[Findin
     if done.returncode == 0:
         return []
     output = done.stdout + done.stderr
+    if tool == lint_alertmanager.ROUTES:
+        expected = next(a for a in argv if a.startswith("--verify.receivers="))
+        got = output.splitlines()[0] if output.strip() else "nothing"
+        return [Finding(file, tool, "error", f"expected receivers "
+                        f"{expected.partition('=')[2]}, Alertmanager routes it to {got}")]
     messages = (promtool_test_failures(output) if tool == "promtool test rules"
                 else tool_failures(output))
     return [Finding(file, tool, "error", m) for m in messages or [f"exit {done.returncode}"]]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from obsgen.routing import Plan as RoutingPlan
 from obsgen.slo_math import BurnWindow
 from obsgen.spec.models import Runbook
 
@@ -114,3 +115,7 @@ class Service:
 class Project:
     services: tuple[Service, ...]
     runbook_base_url: str
+    routing: RoutingPlan | None = None
+    """The Alertmanager routing, when the specs hold Routing documents."""
+    routing_sources: tuple[str, ...] = ()
+    """The files the Routing documents come from, as named in generated headers."""

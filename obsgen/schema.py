@@ -8,18 +8,19 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 
 from obsgen.spec.models import API_VERSION, Service, Settings
+from obsgen.spec.routing import Routing
 
 SCHEMA_ID = "https://obsgen.dev/schema/obsgen-v1.json"
 
 
 def schema() -> dict[str, Any]:
-    document = Annotated[Service | Settings, Field(discriminator="kind")]
+    document = Annotated[Service | Settings | Routing, Field(discriminator="kind")]
     body: dict[str, Any] = TypeAdapter(document).json_schema(by_alias=True)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": f"obsgen spec ({API_VERSION})",
-        "description": "One document of an obsgen spec file (kind: Service or Settings).",
+        "description": "One document of an obsgen spec file (kind: Service, Settings or Routing).",
         **body,
     }
 

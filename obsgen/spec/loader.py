@@ -148,6 +148,11 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 
 
+def _is_sexagesimal(node: yaml.ScalarNode) -> bool:
+    """YAML 1.1 reads 18:00 as the number 1080; a clock time is meant: keep the text."""
+    return node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in node.value
+
+
 def _pos(mark: Any) -> tuple[int, int]:
     return (int(mark.line) + 1, int(mark.column) + 1)
 
@@ -219,7 +224,7 @@ class _Builder:
             raise self.fail(node, path, "an alias refers to itself", "remove the recursive alias")
         self.doc.values.setdefault(path, _pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag in _KEEP_AS_TEXT:
+            if node.tag in _KEEP_AS_TEXT or _is_sexagesimal(node):
                 return node.value
             return _CONSTRUCTOR.construct_object(node, deep=True)
         self.active.add(id(node))

@@ -343,5 +343,3 @@ class Settings(Spec):
     rule_labels: Labels = {}
     """Labels added to every generated alert (e.g. an environment)."""
 
-
-KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings}

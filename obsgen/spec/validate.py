@@ -17,9 +17,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from obsgen.errors import Diagnostic
-from obsgen.spec import semantics
+from obsgen.spec import routing_checks, semantics
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.models import API_VERSION, KINDS, Service, Settings
+from obsgen.spec.models import API_VERSION, Service, Settings, Spec
+from obsgen.spec.routing import Routing
+
+KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings, "Routing": Routing}
 
 SLO_ALERT_SUFFIX = {"page": "BurnRate", "ticket": "BudgetBurn"}
 
@@ -30,12 +33,15 @@ class ValidSpecs:
 
     services: tuple[tuple[Document, Service], ...]
     settings: Settings | None
+    routing: tuple[tuple[Document, Routing], ...] = ()
+    """Every Routing document, in file order; empty: no Alertmanager output."""
 
 
 def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     services: list[tuple[Document, Service]] = []
     settings: list[tuple[Document, Settings]] = []
+    routings: list[tuple[Document, Routing]] = []
     for doc in documents:
         model, found = validate_document(doc)
         problems.extend(found)
@@ -45,8 +51,13 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
         elif isinstance(model, Settings):
             settings.append((doc, model))
             problems.extend(semantics.settings_problems(doc, model))
+        elif isinstance(model, Routing):
+            routings.append((doc, model))
     problems.extend(_cross_checks(services, settings))
-    return ValidSpecs(tuple(services), settings[0][1] if settings else None), problems
+    first_settings = settings[0][1] if settings else None
+    problems.extend(routing_checks.problems(routings, services, first_settings))
+    valid = ValidSpecs(tuple(services), first_settings, tuple(routings))
+    return valid, problems
 
 
 def validate_document(doc: Document) -> tuple[BaseModel | None, list[Diagnostic]]:
