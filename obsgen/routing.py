@@ -42,9 +42,9 @@ SEVERITY_CLASSES: dict[str, tuple[str, ...]] = {
 }
 """Which alert severities each team delivery takes."""
 FEATURES: dict[str, tuple[str, str]] = {
-    "telegram": ("0.26", "telegram receivers read bot_token_file"),
+    "telegram": ("0.26", "Telegram with bot_token_file"),
     "webhook.url_file": ("0.26", "webhook url_file"),
-    "msteams": ("0.28", "Microsoft Teams Workflows receivers (msteamsv2_configs)"),
+    "msteams": ("0.28", "Microsoft Teams Workflows (msteamsv2_configs)"),
 }
 """Receiver features newer than Alertmanager 0.25: (first version, what needs it)."""
 

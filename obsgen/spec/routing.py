@@ -16,6 +16,7 @@ from obsgen.spec.routing_types import (
     ClockTime,
     DayRange,
     EmailAddress,
+    GroupLabel,
     HostPort,
     InlineSecret,
     IntervalName,
@@ -149,12 +150,19 @@ class Receiver(Spec):
     description: str = ""
     """Who reads it, shown in runbooks."""
     slack: SlackReceiver | None = None
+    """Post to a Slack channel."""
     pagerduty: PagerDutyReceiver | None = None
+    """Open PagerDuty incidents."""
     telegram: TelegramReceiver | None = None
+    """Post to a Telegram chat."""
     email: EmailReceiver | None = None
+    """Send email."""
     webhook: WebhookReceiver | None = None
+    """POST Alertmanager's JSON to an endpoint."""
     msteams: MSTeamsReceiver | None = None
+    """Post to a Microsoft Teams channel."""
     opsgenie: OpsgenieReceiver | None = None
+    """Create Opsgenie alerts."""
 
     @model_validator(mode="after")
     def _has_destination(self) -> Receiver:
@@ -167,8 +175,8 @@ class Receiver(Spec):
 class Timing(Spec):
     """Grouping and timing overrides for one route; unset values are inherited."""
 
-    group_by: list[LabelName] | None = None
-    """Labels that split notifications into groups."""
+    group_by: list[GroupLabel] | None = None
+    """Labels that split notifications into groups; ["..."] groups by all labels."""
     group_wait: Duration | None = None
     """How long to wait to batch the first notification of a group."""
     group_interval: Duration | None = None
@@ -295,10 +303,14 @@ class Defaults(Timing):
 
     receiver: ReceiverName
     """Receives every alert no team route takes (alerts obsgen did not generate)."""
-    group_by: list[LabelName] | None = ["alertname", "service"]
+    group_by: list[GroupLabel] | None = ["alertname", "service"]
+    """Labels that split notifications into groups; ["..."] groups by all labels."""
     group_wait: Duration | None = "30s"
+    """How long to wait to batch the first notification of a group."""
     group_interval: Duration | None = "5m"
+    """How long to wait before notifying about new alerts in a group."""
     repeat_interval: Duration | None = "4h"
+    """How long to wait before repeating a notification still firing."""
 
 
 class Routing(Spec):

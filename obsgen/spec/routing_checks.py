@@ -149,8 +149,8 @@ def _versions(docs: Sequence[Located]) -> Iterator[Diagnostic]:
                 if _newer(needs, version):
                     yield doc.diagnostic(
                         ("receivers", i, *feature.split(".")),
-                        f"{what} need Alertmanager {needs} or later, and the output must load "
-                        f"in {version}",
+                        f"{what} is available from Alertmanager {needs}, but the output must "
+                        f"load in {version}",
                         f'set alertmanager_version: "{needs}" in the Routing document that '
                         "sets defaults, if your Alertmanager is that recent",
                         at_key=True,

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from obsgen import matchers
-from obsgen.spec.types import _slug, fail
+from obsgen.spec.types import _label_name, _slug, fail
 
 ReceiverName = Annotated[str, _slug("receiver")]
 IntervalName = Annotated[str, _slug("time interval")]
@@ -30,6 +30,9 @@ def _matcher(value: str) -> str:
             'service=~"core|edge"',
         ) from None
 
+
+GroupLabel = Annotated[str, AfterValidator(lambda v: v if v == "..." else _label_name(v))]
+"""A label to group notifications by, or "..." for all labels."""
 
 MatcherText = Annotated[str, AfterValidator(_matcher)]
 """An Alertmanager matcher; stored in canonical form (value double-quoted)."""

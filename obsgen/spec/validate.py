@@ -21,6 +21,7 @@ from obsgen.spec import routing_checks, semantics
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.models import API_VERSION, Service, Settings, Spec
 from obsgen.spec.routing import Routing
+from obsgen.spec.routing_types import SECRET_FILE_FIELDS
 
 KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings, "Routing": Routing}
 
@@ -42,9 +43,12 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
     services: list[tuple[Document, Service]] = []
     settings: list[tuple[Document, Settings]] = []
     routings: list[tuple[Document, Routing]] = []
+    routing_complete = True
     for doc in documents:
         model, found = validate_document(doc)
         problems.extend(found)
+        if model is None and isinstance(doc.data, dict) and doc.data.get("kind") == "Routing":
+            routing_complete = False
         if isinstance(model, Service):
             services.append((doc, model))
             problems.extend(semantics.service_problems(doc, model))
@@ -55,7 +59,8 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
             routings.append((doc, model))
     problems.extend(_cross_checks(services, settings))
     first_settings = settings[0][1] if settings else None
-    problems.extend(routing_checks.problems(routings, services, first_settings))
+    if routing_complete:  # else names declared in the invalid document would look unknown
+        problems.extend(routing_checks.problems(routings, services, first_settings))
     valid = ValidSpecs(tuple(services), first_settings, tuple(routings))
     return valid, problems
 
@@ -91,6 +96,12 @@ def _drop_missing_explained_by_typo(model_cls: type[BaseModel], errors: list[Any
         for near in difflib.get_close_matches(
             str(e["loc"][-1]), _fields_at(model_cls, tuple(e["loc"][:-1])), n=1, cutoff=0.6
         )
+    }
+    # `api_url: <secret>` yields "api_url_file missing" too: the inline-secret message says it.
+    typos |= {
+        (tuple(e["loc"][:-1]), SECRET_FILE_FIELDS[str(e["loc"][-1])])
+        for e in errors
+        if e["type"] == "obsgen" and str(e["loc"][-1]) in SECRET_FILE_FIELDS
     }
     return [
         e

@@ -75,10 +75,10 @@ def render(project: model.Project) -> dict[str, str]:
 
 def route_dict(node: Node) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if node.receiver:
-        out["receiver"] = node.receiver
     if node.matchers:
         out["matchers"] = [x.text() for x in node.matchers]
+    if node.receiver:
+        out["receiver"] = node.receiver
     if node.continue_:
         out["continue"] = True
     if node.group_by is not None:
