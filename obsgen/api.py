@@ -54,15 +54,20 @@ def _validated(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnost
     return validate(documents)
 
 
-def compile_documents(documents: Sequence[Document]) -> dict[str, str]:
-    """Validate, build and render: {path relative to the output folder: text}. Pure."""
+def compile_documents(
+    documents: Sequence[Document], templates: Path | None = None
+) -> dict[str, str]:
+    """Validate, build and render: {path relative to the output folder: text}. Pure, but for
+    reading runbook templates."""
     from obsgen.build import build
     from obsgen.targets import render_all
 
     specs, problems = _validated(documents)
     if problems:
         raise SpecError(problems)
-    return render_all(build(specs))
+    if templates is not None and not templates.is_dir():
+        raise EnvironmentProblem(f"{templates}: no such templates folder")
+    return render_all(build(specs, templates))
 
 
 def project(specs_dir: Path) -> model.Project:
@@ -84,12 +89,12 @@ def validate_specs(specs_dir: Path) -> int:
     return len(documents)
 
 
-def compile_specs(specs_dir: Path) -> dict[str, str]:
-    return compile_documents(load(specs_dir))
+def compile_specs(specs_dir: Path, templates: Path | None = None) -> dict[str, str]:
+    return compile_documents(load(specs_dir), templates)
 
 
-def generate(specs_dir: Path, out_dir: Path) -> Outcome:
-    files = compile_specs(specs_dir)
+def generate(specs_dir: Path, out_dir: Path, templates: Path | None = None) -> Outcome:
+    files = compile_specs(specs_dir, templates)
     out_dir.mkdir(parents=True, exist_ok=True)
     todo = emit.plan(out_dir, files)
     emit.apply(out_dir, todo)
@@ -97,6 +102,6 @@ def generate(specs_dir: Path, out_dir: Path) -> Outcome:
     return Outcome(written, tuple(todo.delete), tuple(todo.unchanged))
 
 
-def check(specs_dir: Path, out_dir: Path) -> list[str]:
+def check(specs_dir: Path, out_dir: Path, templates: Path | None = None) -> list[str]:
     """Lines describing how `out_dir` differs from what the specs compile to; [] if current."""
-    return emit.stale_report(out_dir, compile_specs(specs_dir))
+    return emit.stale_report(out_dir, compile_specs(specs_dir, templates))

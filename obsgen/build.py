@@ -7,6 +7,7 @@ that each target renders the same facts.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from obsgen import durations, model, routing
 from obsgen.model import fmt_decimal
@@ -19,7 +20,8 @@ DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
 DEFAULT_MIN_EVENTS = 100
 
 
-def build(specs: ValidSpecs) -> model.Project:
+def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
+    """`templates`: a runbook templates folder given on the command line (overrides Settings)."""
     settings = specs.settings
     base_url = settings.runbook_base_url.rstrip("/") if settings else ""
     extra = dict(settings.rule_labels) if settings else {}
@@ -29,11 +31,16 @@ def build(specs: ValidSpecs) -> model.Project:
     if merged is not None:
         group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
         plan = routing.plan(merged, group_labels, extra)
+    if templates is None and settings and settings.runbook_templates:
+        templates = Path(specs.settings_file).parent / settings.runbook_templates
     return model.Project(
         tuple(sorted(services, key=lambda s: s.name)),
         base_url,
         plan,
         tuple(sorted({doc.source for doc, _ in specs.routing})),
+        prometheus_url=settings.prometheus_url.rstrip("/") if settings else "",
+        grafana_url=settings.grafana_url.rstrip("/") if settings else "",
+        templates_dir=str(templates.resolve()) if templates else "",
     )
 
 
@@ -89,6 +96,7 @@ def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str)
             )
             for t in alert.tests
         ),
+        alert.description.strip(),
     )
 
 

@@ -36,7 +36,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from obsgen import api
 
-    outcome = api.generate(args.specs, args.out)
+    outcome = api.generate(args.specs, args.out, args.templates)
     for path in outcome.written:
         print(f"wrote   {args.out / path}")
     for path in outcome.removed:
@@ -51,7 +51,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from obsgen import api
 
-    lines = api.check(args.specs, args.out)
+    lines = api.check(args.specs, args.out, args.templates)
     if not lines:
         print(f"{args.out}: up to date with {args.specs}")
         return EXIT_OK
@@ -142,6 +142,14 @@ def parser() -> argparse.ArgumentParser:
             default=Path("specs"),
             help="folder of spec files (default: specs)",
         )
+        if name in ("generate", "check"):
+            cmd.add_argument(
+                "--templates",
+                type=Path,
+                default=None,
+                help="folder of runbook templates overriding the defaults by file name "
+                "(default: Settings.runbook_templates, else obsgen's own)",
+            )
         if name not in ("validate", "explain"):
             cmd.add_argument(
                 "--out",

@@ -39,7 +39,7 @@ def explain(slo: model.SLO) -> str:
                      f"{slo.min_events} events")
     plan = input_plan(slo)
     suites = {} if isinstance(plan, str) else {
-        a.name: s for s in scenarios.build(slo, plan) for a in s.alerts}
+        a.name: s for s in scenarios.build_once(slo, plan) for a in s.alerts}
     for alert in slo.alerts:
         lines += ["", f"{alert.tier}: {alert.name} (severity {alert.severity})"]
         for w in alert.windows:

@@ -34,6 +34,7 @@ INSTALL = {
     "blackbox_exporter": "apt-get install --no-install-recommends prometheus-blackbox-exporter",
 }
 CAMEL_CASE = re.compile(r"[A-Z][A-Za-z0-9]*")
+MD_LINK = re.compile(r"(?<!\\)\]\(([^)\s]+)\)")
 ALERTS_NAME = re.compile(r'ALERTS\{[^}]*alertname="([^"]+)"')
 
 
@@ -94,7 +95,8 @@ def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
     with scratch, ThreadPoolExecutor(max_workers=workers) as pool:
         for found in pool.map(lambda c: _run(*c), runnable):
             findings += found
-    files = len(rules) + len(tests) + bool(am_commands) + blackbox.exists()
+    pages = len(list((out_dir / "runbooks").rglob("*.md")))
+    files = len(rules) + len(tests) + bool(am_commands) + blackbox.exists() + pages
     return Report(tuple(sorted(findings)), tuple(missing), files)
 
 
@@ -168,6 +170,7 @@ def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> l
         asserted |= firing
         findings += [Finding(file, OWN, "error", f"tests name alert {n}, which no rule defines")
                      for n in sorted(named - set(defined))]
+    findings += runbook_links(out_dir)
     for name, (file, plain) in sorted(defined.items()):
         if name not in asserted:
             hint = ("add tests: to the alert in its spec" if plain
@@ -191,10 +194,23 @@ def _rule_findings(file: str, name: str, rule: dict[str, Any], plain: bool,
                    "on a single evaluation on purpose)")
     url = str(annotations.get("runbook_url", ""))
     if runbooks.is_dir():
-        _, found, page = url.partition("/runbooks/")
+        _, found, page = f"/{url}".partition("/runbooks/")
         if not found or not (runbooks / page).is_file():
             out.append(f"{name}: runbook_url {url or '(none)'} is not a generated runbook page")
     return [Finding(file, OWN, "error", m) for m in out]
+
+
+def runbook_links(out_dir: Path) -> list[Finding]:
+    """Every relative link inside the generated runbooks resolves to a file."""
+    findings = []
+    for page in sorted((out_dir / "runbooks").rglob("*.md")):
+        for target in MD_LINK.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z][a-z0-9+.-]*:|#", target):
+                continue
+            if not (page.parent / target.partition("#")[0]).is_file():
+                findings.append(Finding(_rel(out_dir, page), OWN, "error",
+                                        f"link {target} does not resolve"))
+    return findings
 
 
 def _tested_alerts(test_file: dict[str, Any]) -> tuple[set[str], set[str]]:

@@ -97,6 +97,8 @@ class Alert:
     annotations: Mapping[str, str]
     runbook: Runbook
     tests: tuple[AlertTest, ...] = ()
+    spec_description: str = ""
+    """The description the spec wrote (the annotation falls back to a generated one)."""
 
 
 @dataclass(frozen=True)
@@ -119,3 +121,7 @@ class Project:
     """The Alertmanager routing, when the specs hold Routing documents."""
     routing_sources: tuple[str, ...] = ()
     """The files the Routing documents come from, as named in generated headers."""
+    prometheus_url: str = ""
+    grafana_url: str = ""
+    templates_dir: str = ""
+    """A folder of runbook templates overriding the defaults; empty: the defaults only."""

@@ -18,7 +18,7 @@ GOLDEN_SPECS = ROOT / "tests" / "golden" / "ratio-basic" / "specs"
 def test_generate_then_check_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert cli.main(["generate", "--specs", str(GOLDEN_SPECS), "--out", str(out)]) == 0
-    assert "3 written, 0 removed, 0 unchanged" in capsys.readouterr().out
+    assert "7 written, 0 removed, 0 unchanged" in capsys.readouterr().out
     assert cli.main(["check", "--specs", str(GOLDEN_SPECS), "--out", str(out)]) == 0
 
 

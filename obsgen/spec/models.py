@@ -342,4 +342,12 @@ class Settings(Spec):
     Empty: runbook_url is the path relative to generated/."""
     rule_labels: Labels = {}
     """Labels added to every generated alert (e.g. an environment)."""
+    prometheus_url: HttpUrlText = ""
+    """The Prometheus UI, e.g. https://prometheus.example.com: runbooks link each query's graph."""
+    grafana_url: HttpUrlText = ""
+    """The Grafana UI, e.g. https://grafana.example.com: runbooks link the service dashboard."""
+    runbook_templates: str = ""
+    """A folder of Jinja2 templates overriding obsgen's defaults by file name (alert.md.j2,
+    slo-alert.md.j2, index.md.j2, service.md.j2), relative to this spec file; the
+    --templates option overrides it."""
 

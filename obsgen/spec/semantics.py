@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from obsgen import durations
 from obsgen.errors import Diagnostic
@@ -39,6 +40,14 @@ def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
 
 def settings_problems(doc: Document, settings: Settings) -> Iterator[Diagnostic]:
     yield from _reserved_labels(doc, ("rule_labels",), settings.rule_labels)
+    if settings.runbook_templates:
+        folder = Path(doc.file).parent / settings.runbook_templates
+        if not folder.is_dir():
+            yield doc.diagnostic(
+                ("runbook_templates",),
+                f"no folder {folder.as_posix()}",
+                "give a folder of .md.j2 templates relative to this file, or remove the setting",
+            )
 
 
 def _reserved_labels(doc: Document, at: PathKey, labels: dict[str, str]) -> Iterator[Diagnostic]:

@@ -36,6 +36,9 @@ class ValidSpecs:
     settings: Settings | None
     routing: tuple[tuple[Document, Routing], ...] = ()
     """Every Routing document, in file order; empty: no Alertmanager output."""
+    settings_file: str = ""
+    """The file of the Settings document, as shown in messages (relative paths in it are
+    relative to its folder)."""
 
 
 def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
@@ -61,7 +64,8 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
     first_settings = settings[0][1] if settings else None
     if routing_complete:  # else names declared in the invalid document would look unknown
         problems.extend(routing_checks.problems(routings, services, first_settings))
-    valid = ValidSpecs(tuple(services), first_settings, tuple(routings))
+    settings_file = settings[0][0].file if settings else ""
+    valid = ValidSpecs(tuple(services), first_settings, tuple(routings), settings_file)
     return valid, problems
 
 

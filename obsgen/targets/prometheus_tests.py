@@ -42,7 +42,7 @@ def render(project: model.Project) -> dict[str, str]:
             if isinstance(plan, str):
                 notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
-            for suite in scenarios.build(slo, plan):
+            for suite in scenarios.build_once(slo, plan):
                 files.setdefault(suite.step, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
