@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from obsgen import durations, model, routing
+from obsgen import probes as probes_core
 from obsgen.model import fmt_decimal
 from obsgen.sli import build_sli
 from obsgen.slo_math import BurnWindow, burn_windows, exhaustion_s
@@ -41,6 +42,8 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         prometheus_url=settings.prometheus_url.rstrip("/") if settings else "",
         grafana_url=settings.grafana_url.rstrip("/") if settings else "",
         templates_dir=str(templates.resolve()) if templates else "",
+        **({"blackbox_exporter": settings.blackbox_exporter,
+            "probe_outputs": tuple(settings.probe_outputs)} if settings else {}),
     )
 
 
@@ -57,8 +60,15 @@ def build_service(
     if meta.tier is not None:
         labels["tier"] = str(meta.tier)
     slos = tuple(_slo(meta.name, slo, labels, base_url) for slo in svc.slos)
-    alerts = tuple(_alert(meta.name, a, labels, base_url) for a in svc.alerts)
-    return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos, alerts)
+    alerts = [_alert(meta.name, a, labels, base_url) for a in svc.alerts]
+    probes = []
+    for spec_probe in svc.probes:
+        built = probes_core.build_probe(meta.name, spec_probe, meta.labels)
+        probes.append(built)
+        alerts += probes_core.build_alerts(
+            built, spec_probe, labels, lambda name: runbook_url(base_url, meta.name, name))
+    return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos,
+                         tuple(alerts), tuple(probes))
 
 
 def _ms(text: str | None) -> int | None:
@@ -135,7 +145,8 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
         objective=objective,
         budget=budget,
         period_days=days,
-        sli=build_sli(slo.sli, group),
+        sli=build_sli(slo.sli, group, probes_core.selector(service, slo.sli.probe.name)
+                      if slo.sli.probe else ""),
         group_by=group,
         min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
         alerts=tuple(alerts),

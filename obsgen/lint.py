@@ -33,6 +33,15 @@ INSTALL = {
     "amtool": "apt-get install --no-install-recommends prometheus-alertmanager",
     "blackbox_exporter": "apt-get install --no-install-recommends prometheus-blackbox-exporter",
 }
+INSTALL["prometheus-blackbox-exporter"] = INSTALL["blackbox_exporter"]
+
+
+def blackbox_exporter() -> str:
+    """The exporter's command: upstream's name, or Debian's."""
+    return next((n for n in ("blackbox_exporter", "prometheus-blackbox-exporter")
+                 if shutil.which(n)), "blackbox_exporter")
+
+
 CAMEL_CASE = re.compile(r"[A-Z][A-Za-z0-9]*")
 MD_LINK = re.compile(r"(?<!\\)\]\(([^)\s]+)\)")
 ALERTS_NAME = re.compile(r'ALERTS\{[^}]*alertname="([^"]+)"')
@@ -77,11 +86,18 @@ def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
     am_commands, notes = lint_alertmanager.commands(out_dir, Path(scratch.name))
     commands += am_commands
     findings += [Finding(file, "amtool", "note", message) for file, message in notes]
-    blackbox = out_dir / "blackbox" / "blackbox.yml"
+    blackbox = out_dir / "blackbox" / "blackbox.yaml"
     if blackbox.exists():
         commands.append((_rel(out_dir, blackbox), "blackbox_exporter --config.check",
-                         ["blackbox_exporter", "--config.check", f"--config.file={blackbox}"],
+                         [blackbox_exporter(), "--config.check", f"--config.file={blackbox}"],
                          None))
+        findings += unknown_probers(out_dir, blackbox)
+    scrape = out_dir / "prometheus" / "scrape" / "blackbox.yaml"
+    if scrape.exists():
+        config = Path(scratch.name) / "prometheus.yml"
+        config.write_text(prometheus_config(scrape), encoding="utf-8")
+        commands.append((_rel(out_dir, scrape), "promtool check config",
+                         ["promtool", "check", "config", "--syntax-only", str(config)], None))
     runnable = []
     for file, tool, argv, cwd in commands:
         if shutil.which(argv[0]) is None:
@@ -174,7 +190,7 @@ def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> l
     for name, (file, plain) in sorted(defined.items()):
         if name not in asserted:
             hint = ("add tests: to the alert in its spec" if plain
-                    else "obsgen cannot synthesize this SLI's series (raw SLI)")
+                    else "obsgen cannot synthesize this SLI's series (raw or probe SLI)")
             findings.append(Finding(file, OWN, "warning",
                                     f"{name}: no test shows it firing — {hint}"))
     return findings
@@ -198,6 +214,26 @@ def _rule_findings(file: str, name: str, rule: dict[str, Any], plain: bool,
         if not found or not (runbooks / page).is_file():
             out.append(f"{name}: runbook_url {url or '(none)'} is not a generated runbook page")
     return [Finding(file, OWN, "error", m) for m in out]
+
+
+PROBERS = ("http", "tcp", "icmp", "dns", "grpc")
+"""blackbox_exporter's probers; `--config.check` accepts any other name and fails at probe
+time."""
+
+
+def unknown_probers(out_dir: Path, blackbox: Path) -> list[Finding]:
+    modules = (_load(blackbox).get("modules") or {}).items()
+    return [Finding(_rel(out_dir, blackbox), OWN, "error",
+                    f"module {name}: unknown prober {module.get('prober')!r} — use one of "
+                    f"{', '.join(PROBERS)}")
+            for name, module in sorted(modules) if module.get("prober") not in PROBERS]
+
+
+def prometheus_config(scrape: Path) -> str:
+    """A Prometheus configuration holding the generated scrape jobs (Prometheus 2.42, the
+    version the tests run, predates scrape_config_files: the jobs are inlined)."""
+    jobs = _load(scrape).get("scrape_configs") or []
+    return yaml.safe_dump({"global": {"scrape_interval": "1m"}, "scrape_configs": jobs})
 
 
 def runbook_links(out_dir: Path) -> list[Finding]:

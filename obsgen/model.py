@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from obsgen.routing import Plan as RoutingPlan
 from obsgen.slo_math import BurnWindow
-from obsgen.spec.models import Runbook
+from obsgen.spec.base import Runbook
 
 
 def fmt_decimal(value: Decimal) -> str:
@@ -102,6 +103,24 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A synthetic probe: its blackbox_exporter module and its scrape job."""
+
+    service: str
+    name: str
+    kind: str
+    target: str
+    module_name: str
+    module: Mapping[str, Any]
+    interval: str
+    scrape_timeout: str
+    labels: Mapping[str, str]
+    """Static labels of the probe's series: service, probe and the spec's labels."""
+    job: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     team: str
@@ -111,6 +130,7 @@ class Service:
     """The spec file, as named in generated headers (e.g. specs/edge.yaml)."""
     slos: tuple[SLO, ...]
     alerts: tuple[Alert, ...]
+    probes: tuple[Probe, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,5 +143,7 @@ class Project:
     """The files the Routing documents come from, as named in generated headers."""
     prometheus_url: str = ""
     grafana_url: str = ""
+    blackbox_exporter: str = "blackbox-exporter:9115"
+    probe_outputs: tuple[str, ...] = ("scrape_configs",)
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""

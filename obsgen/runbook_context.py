@@ -18,7 +18,7 @@ from obsgen import links, model, routing, scenarios
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.slo_math import exhaustion_s
-from obsgen.spec.models import Runbook
+from obsgen.spec.base import Runbook
 from obsgen.targets.prometheus import alert_rule, selector, slo_alert_rule, window_suffix
 from obsgen.traffic import input_plan
 

@@ -15,8 +15,17 @@ from obsgen.spec import models as spec
 BASE = format_seconds(BASE_WINDOW_S)
 
 
-def build_sli(sli: spec.SLI, group_by: tuple[str, ...]) -> SLI:
+def build_sli(sli: spec.SLI, group_by: tuple[str, ...], probe_selector: str = "") -> SLI:
+    """`probe_selector`: the probe's series selector, for probe SLIs ({job="..."})."""
     by = f"sum by ({', '.join(group_by)}) " if group_by else "sum "
+    if sli.probe is not None:
+        # Each run is an event: count the samples of probe_success, and the failed ones.
+        runs = f"count_over_time(probe_success{probe_selector}[{BASE}])"
+        good = f"sum_over_time(probe_success{probe_selector}[{BASE}])"
+        total = f"{by}({runs}) / {BASE_WINDOW_S}"
+        errors = f"({by}({runs}) - {by}({good})) / {BASE_WINDOW_S}"
+        return SLI("probe", errors=errors, total=total,
+                   total_selector=f"probe_success{probe_selector}")
     if sli.ratio is not None:
         total = f"{by}(rate({sli.ratio.total}[{BASE}]))"
         if sli.ratio.errors is not None:

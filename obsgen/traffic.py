@@ -32,6 +32,8 @@ def input_plan(slo: model.SLO) -> InputPlan | str:
     sli = slo.sli
     if sli.kind == "raw":
         return "a raw SLI is an arbitrary expression: obsgen cannot synthesize its input series"
+    if sli.kind == "probe":
+        return "probe SLIs read probe_success samples; obsgen does not synthesize them yet"
     total = parse_selector(sli.total_selector)
     if sli.kind == "latency":
         part, mode = parse_selector(sli.good_selector), "good/separate"

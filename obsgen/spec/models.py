@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from obsgen import promql
+from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.probes import Probe
+from obsgen.spec.routing_types import HostPort
 from obsgen.spec.types import (
     AlertName,
     Annotations,
@@ -37,27 +40,6 @@ from obsgen.spec.types import (
 API_VERSION = "obsgen/v1"
 RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
 """Labels obsgen sets on every alert it generates; a spec cannot override them."""
-
-
-class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class Runbook(Spec):
-    """What the on-call engineer reads when the alert fires (rendered by the runbooks target)."""
-
-    impact: str = ""
-    """Who is affected and how, in a sentence or two."""
-    symptoms: list[str] = []
-    """What people see when this fires."""
-    checks: list[str] = []
-    """Diagnosis steps: commands and queries to run, in order."""
-    actions: list[str] = []
-    """Mitigation steps, in order."""
-    escalation: list[str] = []
-    """Who to call when the actions do not help, in order."""
-    post_incident: list[str] = []
-    """What to do after the incident: RCA, follow-ups."""
 
 
 class Metadata(Spec):
@@ -159,8 +141,15 @@ class RawSLI(Spec):
         return self
 
 
+class ProbeSLI(Spec):
+    """Availability from a probe of this service: each run is an event, a failed run a bad one."""
+
+    name: SLOName
+    """The probe's name (under `probes:` of this service)."""
+
+
 class SLI(Spec):
-    """How good and bad events are counted: exactly one of ratio, latency, raw."""
+    """How good and bad events are counted: exactly one of ratio, latency, raw, probe."""
 
     ratio: RatioSLI | None = None
     """Two counters: errors (or good) over total."""
@@ -168,15 +157,17 @@ class SLI(Spec):
     """A histogram and a threshold: slower events are bad."""
     raw: RawSLI | None = None
     """Your own error-ratio expression."""
+    probe: ProbeSLI | None = None
+    """The success of a synthetic probe."""
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SLI:
-        given = [k for k in ("ratio", "latency", "raw") if getattr(self, k) is not None]
+        given = [k for k in ("ratio", "latency", "raw", "probe") if getattr(self, k) is not None]
         if len(given) != 1:
             raise fail(
                 f"give exactly one SLI kind, got {len(given)}"
                 + (f" ({', '.join(given)})" if given else ""),
-                "choose one of ratio, latency or raw",
+                "choose one of ratio, latency, raw or probe",
             )
         return self
 
@@ -328,6 +319,8 @@ class Service(Spec):
     """Service level objectives."""
     alerts: list[Alert] = []
     """Plain alerting rules."""
+    probes: list[Probe] = []
+    """Synthetic probes run by blackbox_exporter, with their alerts."""
 
 
 class Settings(Spec):
@@ -346,6 +339,12 @@ class Settings(Spec):
     """The Prometheus UI, e.g. https://prometheus.example.com: runbooks link each query's graph."""
     grafana_url: HttpUrlText = ""
     """The Grafana UI, e.g. https://grafana.example.com: runbooks link the service dashboard."""
+    blackbox_exporter: HostPort = "blackbox-exporter:9115"
+    """host:port of blackbox_exporter as Prometheus reaches it: the probes' scrape jobs send
+    their requests there."""
+    probe_outputs: list[Literal["scrape_configs", "prometheus_operator"]] = ["scrape_configs"]
+    """How Prometheus learns the probe jobs: a scrape_configs file to include, and/or
+    Prometheus Operator Probe objects."""
     runbook_templates: str = ""
     """A folder of Jinja2 templates overriding obsgen's defaults by file name (alert.md.j2,
     slo-alert.md.j2, index.md.j2, service.md.j2), relative to this spec file; the

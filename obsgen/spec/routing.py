@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from obsgen.spec.models import Spec
+from obsgen.spec.base import Spec
 from obsgen.spec.routing_types import (
     ClockTime,
     DayRange,

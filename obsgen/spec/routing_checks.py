@@ -205,8 +205,10 @@ def _reachability(
             (("slos", i, "alerts", a.tier, "severity"), a.name, dict(a.labels))
             for i, slo in enumerate(built.slos) for a in slo.alerts
         ]
-        alerts += [(("alerts", i, "severity"), a.name, dict(a.labels))
-                   for i, a in enumerate(built.alerts)]
+        probe_index = {p.name: j for j, p in enumerate(svc.probes)}
+        alerts += [(("alerts", i, "severity") if i < len(svc.alerts)
+                    else ("probes", probe_index[a.labels["probe"]], "severity"),
+                    a.name, dict(a.labels)) for i, a in enumerate(built.alerts)]
         for at, name, labels in alerts:
             hits = routing.matched(tree, {**labels, "alertname": name})
             if all(node.kind in ("root", "team", "mirror") for node, _ in hits):

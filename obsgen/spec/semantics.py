@@ -7,6 +7,7 @@ line to edit.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,37 @@ def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
     for i, alert in enumerate(svc.alerts):
         yield from _reserved_labels(doc, ("alerts", i, "labels"), alert.labels)
         yield from _reserved_annotations(doc, ("alerts", i, "annotations"), alert.annotations)
+    yield from _probe_problems(doc, svc)
+
+
+PROBE_LABELS = ("probe", "job", "instance")
+"""Labels of a probe's series that its scrape job sets."""
+
+
+def _probe_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+    names: dict[str, int] = {}
+    for i, probe in enumerate(svc.probes):
+        at: PathKey = ("probes", i)
+        if probe.name in names:
+            yield doc.diagnostic((*at, "name"), f"duplicate probe name {probe.name!r}",
+                                 f"already used by probes[{names[probe.name]}]; rename one")
+        names.setdefault(probe.name, i)
+        yield from _reserved_labels(doc, (*at, "labels"), probe.labels)
+        for name in probe.labels:
+            if name in PROBE_LABELS:
+                yield doc.diagnostic((*at, "labels", name),
+                                     f"label {name!r} is set by the probe's scrape job",
+                                     "remove it", at_key=True)
+        problem = probe.timing_problem()
+        if problem:
+            yield doc.diagnostic((*at, problem[0]), problem[1],
+                                 "lower the timeout or raise the interval (at least 5s)")
+    for i, slo in enumerate(svc.slos):
+        if slo.sli.probe is not None and slo.sli.probe.name not in names:
+            near = difflib.get_close_matches(slo.sli.probe.name, list(names), n=1)
+            hint = f"did you mean {near[0]!r}?" if near else "declare it under probes:"
+            yield doc.diagnostic(("slos", i, "sli", "probe", "name"),
+                                 f"no probe {slo.sli.probe.name!r} in this service", hint)
 
 
 def settings_problems(doc: Document, settings: Settings) -> Iterator[Diagnostic]:

@@ -17,9 +17,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from obsgen.errors import Diagnostic
+from obsgen.probes import alert_names as probe_alert_names
 from obsgen.spec import routing_checks, semantics
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.models import API_VERSION, Service, Settings, Spec
+from obsgen.spec.base import Spec
+from obsgen.spec.models import API_VERSION, Service, Settings
 from obsgen.spec.routing import Routing
 from obsgen.spec.routing_types import SECRET_FILE_FIELDS
 
@@ -285,6 +287,9 @@ def _cross_checks(
             _unique(problems, seen_alerts, name, doc, path, "alert")
         for i, alert in enumerate(svc.alerts):
             _unique(problems, seen_alerts, alert.name, doc, ("alerts", i, "name"), "alert")
+        for i, probe in enumerate(svc.probes):
+            for name in probe_alert_names(svc.metadata.name, probe):
+                _unique(problems, seen_alerts, name, doc, ("probes", i, "name"), "alert")
     return problems
 
 

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from obsgen.model import Project
 
-TARGETS: tuple[str, ...] = ("prometheus", "prometheus_tests", "alertmanager", "runbooks")
+TARGETS: tuple[str, ...] = (
+    "prometheus", "prometheus_tests", "alertmanager", "runbooks", "blackbox",
+)
 """Target modules under obsgen.targets, rendered in this order."""
 
 Renderer = Callable[[Project], dict[str, str]]

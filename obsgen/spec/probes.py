@@ -1,0 +1,202 @@
+"""Spec v1: synthetic probes of a service, run by blackbox_exporter.
+
+A probe becomes a blackbox_exporter module (deduplicated by content), a Prometheus scrape
+job, alerts (failing for N consecutive runs, slower than its max latency, certificate
+expiring) with generated tests, and can back an SLO (`sli: probe`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from obsgen import durations
+from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.routing_types import HostPort
+from obsgen.spec.types import Duration, Labels, Severity, SLOName, fail
+
+IpProtocol = Literal["ip4", "ip6"]
+_URL = re.compile(r"^(https?)://[^/\s?#]+[^\s]*$")
+_SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|api[-_]?key|password", re.I)
+
+
+class HttpProbe(Spec):
+    """An HTTP request and what the response must look like."""
+
+    url: str
+    """The URL to request, with its scheme, e.g. https://journal.example.com/login."""
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
+    """HTTP method."""
+    headers: dict[str, str] = {}
+    """Request headers (no credentials: they would be committed)."""
+    body: str = ""
+    """Request body."""
+    valid_status_codes: list[int] = []
+    """Accepted status codes; empty: any 2xx."""
+    body_must_match: list[str] = []
+    """Regular expressions the response body must match."""
+    body_must_not_match: list[str] = []
+    """Regular expressions the response body must not match."""
+    tls_required: bool = False
+    """Fail unless the final response came over TLS."""
+    follow_redirects: bool = True
+    """Follow redirects."""
+    max_latency: Duration | None = None
+    """Alert when every run over the failure window takes longer than this."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> HttpProbe:
+        if not _URL.match(self.url):
+            raise fail(f"{self.url!r} is not an http(s) URL",
+                       "write the scheme and host, e.g. https://journal.example.com/login")
+        for name in self.headers:
+            if _SECRET_HEADER.search(name):
+                raise fail(f"header {name!r} would put a credential in the repository",
+                           "probe an endpoint that needs no credentials, or configure "
+                           "authentication in a hand-written blackbox module")
+        for code in self.valid_status_codes:
+            if not 100 <= code <= 599:
+                raise fail(f"{code} is not an HTTP status code", "use codes from 100 to 599")
+        for pattern in (*self.body_must_match, *self.body_must_not_match):
+            _regex(pattern)
+        return self
+
+
+def _regex(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise fail(f"{pattern!r} is not a regular expression ({exc})",
+                   "fix the pattern (RE2 syntax)") from None
+
+
+class DialogueStep(Spec):
+    """One step of a TCP dialogue: send a line, or expect one matching a pattern."""
+
+    send: str | None = None
+    """Text to send."""
+    expect: str | None = None
+    """Regular expression the next line must match."""
+
+    @model_validator(mode="after")
+    def _one(self) -> DialogueStep:
+        if (self.send is None) == (self.expect is None):
+            raise fail("give exactly one of 'send' and 'expect'", "one action per step")
+        if self.expect is not None:
+            _regex(self.expect)
+        return self
+
+
+class TcpProbe(Spec):
+    """A TCP connection, optionally over TLS and with a dialogue."""
+
+    address: HostPort
+    """host:port to connect to."""
+    tls: bool = False
+    """Connect with TLS."""
+    dialogue: list[DialogueStep] = []
+    """Lines to send and expect, in order."""
+
+
+class DnsProbe(Spec):
+    """A DNS query and what the answer must hold."""
+
+    name: str = Field(min_length=1)
+    """The name to resolve, e.g. journal.example.com."""
+    type: Literal["A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"] = "A"
+    """Record type."""
+    server: HostPort
+    """The DNS server to ask, host:port, e.g. 1.1.1.1:53."""
+    transport: Literal["udp", "tcp"] = "udp"
+    """Transport protocol."""
+    valid_rcodes: list[Literal["NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED"]] = ["NOERROR"]
+    """Accepted response codes."""
+    answer_must_match: list[str] = []
+    """Regular expressions some answer record must match, e.g. 'IN\\tA\\t10\\.'."""
+
+    @model_validator(mode="after")
+    def _patterns(self) -> DnsProbe:
+        for pattern in self.answer_must_match:
+            _regex(pattern)
+        return self
+
+
+class IcmpProbe(Spec):
+    """An ICMP echo (ping); blackbox_exporter needs CAP_NET_RAW for it."""
+
+    host: str = Field(min_length=1, pattern=r"^[A-Za-z0-9.:\-\[\]]+$")
+    """Host name or address."""
+
+
+class GrpcProbe(Spec):
+    """A gRPC health check (grpc.health.v1)."""
+
+    address: HostPort
+    """host:port of the server."""
+    service: str = ""
+    """The service to ask about; empty: the server as a whole."""
+    tls: bool = False
+    """Connect with TLS."""
+
+
+PROBE_KINDS = ("http", "tcp", "dns", "icmp", "grpc")
+
+
+class Probe(Spec):
+    """A synthetic probe: exactly one of http, tcp, dns, icmp, grpc."""
+
+    name: SLOName
+    """Probe name, unique within the service: the `probe` label."""
+    description: str = ""
+    """What the probe proves works."""
+    http: HttpProbe | None = None
+    """Request a URL."""
+    tcp: TcpProbe | None = None
+    """Open a TCP connection."""
+    dns: DnsProbe | None = None
+    """Resolve a name."""
+    icmp: IcmpProbe | None = None
+    """Ping a host."""
+    grpc: GrpcProbe | None = None
+    """Ask a gRPC health service."""
+    interval: Duration = "30s"
+    """Time between two runs (the scrape interval)."""
+    timeout: Duration = "10s"
+    """A run slower than this fails; at least 1s below the interval."""
+    ip_protocol: IpProtocol = "ip4"
+    """IP version to use (blackbox_exporter's own default, ip6, fails in many containers)."""
+    labels: Labels = {}
+    """Extra labels on the probe's series and alerts."""
+    failures: int = Field(default=3, ge=1, le=100)
+    """Consecutive failed runs before the failing alert fires."""
+    severity: Severity = "page"
+    """Severity of the failing alert (slowness and certificate alerts are tickets)."""
+    certificate_expiry: Duration = "14d"
+    """https probes: alert when the certificate expires within this."""
+    runbook: Runbook = Runbook()
+    """Runbook content for this probe's alerts."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Probe:
+        given = [k for k in PROBE_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise fail(f"give exactly one probe kind, got {len(given)}"
+                       + (f" ({', '.join(given)})" if given else ""),
+                       f"choose one of {', '.join(PROBE_KINDS)}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in PROBE_KINDS if getattr(self, k) is not None)
+
+    def timing_problem(self) -> tuple[str, str] | None:
+        """(field, message) when the timeout does not fit the interval."""
+        interval, timeout = durations.parse_ms(self.interval), durations.parse_ms(self.timeout)
+        if timeout + 1000 > interval:
+            return ("timeout", f"timeout {self.timeout} leaves less than 1s before the next run "
+                               f"(interval {self.interval})")
+        if interval < 5000:
+            return ("interval", f"interval {self.interval} is below 5s")
+        return None
