@@ -42,8 +42,8 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         prometheus_url=settings.prometheus_url.rstrip("/") if settings else "",
         grafana_url=settings.grafana_url.rstrip("/") if settings else "",
         templates_dir=str(templates.resolve()) if templates else "",
-        **({"blackbox_exporter": settings.blackbox_exporter,
-            "probe_outputs": tuple(settings.probe_outputs)} if settings else {}),
+        blackbox_exporter=settings.blackbox_exporter if settings else "blackbox-exporter:9115",
+        probe_outputs=tuple(settings.probe_outputs) if settings else ("scrape_configs",),
     )
 
 

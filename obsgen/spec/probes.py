@@ -8,9 +8,9 @@ expiring) with generated tests, and can back an SLO (`sli: probe`).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from obsgen import durations
 from obsgen.spec.base import Runbook, Spec
@@ -22,22 +22,52 @@ _URL = re.compile(r"^(https?)://[^/\s?#]+[^\s]*$")
 _SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|api[-_]?key|password", re.I)
 
 
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise fail(f"{value!r} is not an http(s) URL",
+                   "write the scheme and host, e.g. https://journal.example.com/login")
+    return value
+
+
+def _header(value: str) -> str:
+    if _SECRET_HEADER.search(value):
+        raise fail(f"header {value!r} would put a credential in the repository",
+                   "probe an endpoint that needs no credentials, or configure authentication "
+                   "in a hand-written blackbox module")
+    return value
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise fail(f"{pattern!r} is not a regular expression ({exc})",
+                   "fix the pattern (RE2 syntax)") from None
+    return pattern
+
+
+ProbeUrl = Annotated[str, AfterValidator(_url)]
+HeaderName = Annotated[str, AfterValidator(_header)]
+Regex = Annotated[str, AfterValidator(_regex)]
+StatusCode = Annotated[int, Field(ge=100, le=599)]
+
+
 class HttpProbe(Spec):
     """An HTTP request and what the response must look like."""
 
-    url: str
+    url: ProbeUrl
     """The URL to request, with its scheme, e.g. https://journal.example.com/login."""
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     """HTTP method."""
-    headers: dict[str, str] = {}
+    headers: dict[HeaderName, str] = {}
     """Request headers (no credentials: they would be committed)."""
     body: str = ""
     """Request body."""
-    valid_status_codes: list[int] = []
+    valid_status_codes: list[StatusCode] = []
     """Accepted status codes; empty: any 2xx."""
-    body_must_match: list[str] = []
+    body_must_match: list[Regex] = []
     """Regular expressions the response body must match."""
-    body_must_not_match: list[str] = []
+    body_must_not_match: list[Regex] = []
     """Regular expressions the response body must not match."""
     tls_required: bool = False
     """Fail unless the final response came over TLS."""
@@ -46,46 +76,19 @@ class HttpProbe(Spec):
     max_latency: Duration | None = None
     """Alert when every run over the failure window takes longer than this."""
 
-    @model_validator(mode="after")
-    def _checks(self) -> HttpProbe:
-        if not _URL.match(self.url):
-            raise fail(f"{self.url!r} is not an http(s) URL",
-                       "write the scheme and host, e.g. https://journal.example.com/login")
-        for name in self.headers:
-            if _SECRET_HEADER.search(name):
-                raise fail(f"header {name!r} would put a credential in the repository",
-                           "probe an endpoint that needs no credentials, or configure "
-                           "authentication in a hand-written blackbox module")
-        for code in self.valid_status_codes:
-            if not 100 <= code <= 599:
-                raise fail(f"{code} is not an HTTP status code", "use codes from 100 to 599")
-        for pattern in (*self.body_must_match, *self.body_must_not_match):
-            _regex(pattern)
-        return self
-
-
-def _regex(pattern: str) -> None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise fail(f"{pattern!r} is not a regular expression ({exc})",
-                   "fix the pattern (RE2 syntax)") from None
-
 
 class DialogueStep(Spec):
     """One step of a TCP dialogue: send a line, or expect one matching a pattern."""
 
     send: str | None = None
     """Text to send."""
-    expect: str | None = None
+    expect: Regex | None = None
     """Regular expression the next line must match."""
 
     @model_validator(mode="after")
     def _one(self) -> DialogueStep:
         if (self.send is None) == (self.expect is None):
             raise fail("give exactly one of 'send' and 'expect'", "one action per step")
-        if self.expect is not None:
-            _regex(self.expect)
         return self
 
 
@@ -113,14 +116,8 @@ class DnsProbe(Spec):
     """Transport protocol."""
     valid_rcodes: list[Literal["NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED"]] = ["NOERROR"]
     """Accepted response codes."""
-    answer_must_match: list[str] = []
+    answer_must_match: list[Regex] = []
     """Regular expressions some answer record must match, e.g. 'IN\\tA\\t10\\.'."""
-
-    @model_validator(mode="after")
-    def _patterns(self) -> DnsProbe:
-        for pattern in self.answer_must_match:
-            _regex(pattern)
-        return self
 
 
 class IcmpProbe(Spec):

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from obsgen.errors import Diagnostic
 from obsgen.probes import alert_names as probe_alert_names
 from obsgen.spec import routing_checks, semantics
-from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.base import Spec
+from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.models import API_VERSION, Service, Settings
 from obsgen.spec.routing import Routing
 from obsgen.spec.routing_types import SECRET_FILE_FIELDS
@@ -288,6 +288,8 @@ def _cross_checks(
         for i, alert in enumerate(svc.alerts):
             _unique(problems, seen_alerts, alert.name, doc, ("alerts", i, "name"), "alert")
         for i, probe in enumerate(svc.probes):
+            if probe.name in [p.name for p in svc.probes[:i]]:
+                continue  # a duplicate probe name: reported once, by the semantic checks
             for name in probe_alert_names(svc.metadata.name, probe):
                 _unique(problems, seen_alerts, name, doc, ("probes", i, "name"), "alert")
     return problems
