@@ -39,7 +39,8 @@ def test_there_are_probe_outputs() -> None:
 
 @pytest.mark.parametrize("out", OUTPUTS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_blackbox_exporter_accepts_the_modules(out: Path) -> None:
-    done = run_tool(_exporter(), "--config.check", f"--config.file={out / 'blackbox/blackbox.yaml'}")
+    config = out / "blackbox/blackbox.yaml"
+    done = run_tool(_exporter(), "--config.check", f"--config.file={config}")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
