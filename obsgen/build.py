@@ -6,15 +6,18 @@ that each target renders the same facts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from obsgen import durations, model, routing
+from obsgen import durations, links, model, routing
 from obsgen import probes as probes_core
 from obsgen.model import fmt_decimal
 from obsgen.sli import build_sli
 from obsgen.slo_math import BurnWindow, burn_windows, exhaustion_s
 from obsgen.spec import models as spec
+from obsgen.spec.dashboard_checks import evaluate as evaluate_dashboard
+from obsgen.spec.dashboard_checks import jsonnet_path
 from obsgen.spec.validate import ValidSpecs, default_alert_name
 
 DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
@@ -26,7 +29,9 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
     settings = specs.settings
     base_url = settings.runbook_base_url.rstrip("/") if settings else ""
     extra = dict(settings.rule_labels) if settings else {}
-    services = [build_service(svc, doc.source, base_url, extra) for doc, svc in specs.services]
+    grafana_url = settings.grafana_url.rstrip("/") if settings else ""
+    services = [build_service(svc, doc.source, base_url, extra, file=doc.file,
+                              grafana_url=grafana_url) for doc, svc in specs.services]
     merged = routing.merged([spec for _, spec in specs.routing])
     plan = None
     if merged is not None:
@@ -44,6 +49,8 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         templates_dir=str(templates.resolve()) if templates else "",
         blackbox_exporter=settings.blackbox_exporter if settings else "blackbox-exporter:9115",
         probe_outputs=tuple(settings.probe_outputs) if settings else ("scrape_configs",),
+        grafana_dashboards_path=settings.grafana_dashboards_path if settings
+        else "/var/lib/grafana/dashboards/obsgen",
     )
 
 
@@ -53,8 +60,11 @@ def runbook_url(base_url: str, service: str, alert: str) -> str:
 
 
 def build_service(
-    svc: spec.Service, source: str, base_url: str, extra_labels: dict[str, str]
+    svc: spec.Service, source: str, base_url: str, extra_labels: dict[str, str],
+    *, file: str = "", grafana_url: str = "",
 ) -> model.Service:
+    """`file`: the spec file as it can be opened (Jsonnet dashboards are relative to it);
+    `grafana_url`: where Grafana is, for the alerts' dashboard_url."""
     meta = svc.metadata
     labels = {**extra_labels, **meta.labels, "service": meta.name, "team": meta.team}
     if meta.tier is not None:
@@ -67,8 +77,25 @@ def build_service(
         probes.append(built)
         alerts += probes_core.build_alerts(
             built, spec_probe, labels, lambda name: runbook_url(base_url, meta.name, name))
+    if grafana_url:
+        alerts = [replace(a, annotations=_sorted({
+            **a.annotations, "dashboard_url": links.grafana_dashboard(grafana_url, meta.name)}))
+            for a in alerts]
+        slos = tuple(replace(slo, alerts=tuple(replace(a, annotations=_sorted({
+            **a.annotations,
+            "dashboard_url": links.grafana_dashboard(grafana_url, meta.name, slo.name)}))
+            for a in slo.alerts)) for slo in slos)
+    boards = []
+    for board in svc.dashboards:
+        data = None
+        if board.jsonnet:
+            evaluated = evaluate_dashboard(str(jsonnet_path(file, board.jsonnet)))
+            assert not isinstance(evaluated, str), evaluated  # validation reported it
+            data = evaluated
+        boards.append(model.ServiceDashboard(
+            board.title, links.dashboard_uid(meta.name, board.title), board, data))
     return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos,
-                         tuple(alerts), tuple(probes))
+                         tuple(alerts), tuple(probes), tuple(boards))
 
 
 def _ms(text: str | None) -> int | None:

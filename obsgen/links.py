@@ -4,20 +4,27 @@ Grafana dashboard. One place, so that the runbooks and the dashboards agree on a
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import urlencode
 
 GRAFANA_UID_MAX = 40
 """Grafana rejects longer dashboard uids."""
 
 
-def dashboard_uid(service: str) -> str:
-    """Stable uid of a service's dashboard: `obsgen-<service>`, shortened with a hash suffix
-    when Grafana's 40-character limit requires it."""
-    uid = f"obsgen-{service}"
+def dashboard_uid(service: str, title: str = "") -> str:
+    """Stable uid of a dashboard: `obsgen-<service>` for the SLO dashboard,
+    `obsgen-<service>-<title slug>` for the spec's own, shortened with a hash suffix when
+    Grafana's 40-character limit requires it."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    uid = f"obsgen-{service}" + (f"-{slug}" if slug else "")
     if len(uid) <= GRAFANA_UID_MAX:
         return uid
-    digest = hashlib.sha256(service.encode()).hexdigest()[:8]
+    digest = hashlib.sha256(uid.encode()).hexdigest()[:8]
     return f"{uid[: GRAFANA_UID_MAX - 9]}-{digest}"
+
+
+FLEET_UID = "obsgen--overview"
+"""The fleet overview; '--' cannot occur in a service name, so no service dashboard has it."""
 
 
 def prometheus_graph(base_url: str, expr: str, range_input: str = "1d") -> str:
@@ -27,6 +34,6 @@ def prometheus_graph(base_url: str, expr: str, range_input: str = "1d") -> str:
 
 
 def grafana_dashboard(base_url: str, service: str, slo: str = "") -> str:
-    """The service's dashboard, with the SLO selected when given."""
+    """The service's SLO dashboard, with the SLO selected when given."""
     url = f"{base_url.rstrip('/')}/d/{dashboard_uid(service)}"
     return f"{url}?{urlencode({'var-slo': slo})}" if slo else url

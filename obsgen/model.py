@@ -15,6 +15,7 @@ from typing import Any
 from obsgen.routing import Plan as RoutingPlan
 from obsgen.slo_math import BurnWindow
 from obsgen.spec.base import Runbook
+from obsgen.spec.dashboards import Dashboard as DashboardSpec
 
 
 def fmt_decimal(value: Decimal) -> str:
@@ -121,6 +122,16 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class ServiceDashboard:
+    """A dashboard the spec describes: its rows, or the JSON its Jsonnet file evaluated to."""
+
+    title: str
+    uid: str
+    spec: DashboardSpec
+    jsonnet: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     team: str
@@ -131,6 +142,7 @@ class Service:
     slos: tuple[SLO, ...]
     alerts: tuple[Alert, ...]
     probes: tuple[Probe, ...] = ()
+    dashboards: tuple[ServiceDashboard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,5 +157,6 @@ class Project:
     grafana_url: str = ""
     blackbox_exporter: str = "blackbox-exporter:9115"
     probe_outputs: tuple[str, ...] = ("scrape_configs",)
+    grafana_dashboards_path: str = "/var/lib/grafana/dashboards/obsgen"
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""

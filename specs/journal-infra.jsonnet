@@ -8,6 +8,8 @@ local service(name, description) = {
 
 [
   service('postgres', 'Primary Postgres of the trading journal.') {
+    // Seed 003, dashboard 4, written in Jsonnet.
+    dashboards: [{ title: 'Infra', jsonnet: 'dashboards/infra.dashboard.jsonnet' }],
     alerts: [{
       name: 'PostgresBloatOrLocks',
       expr: 'pg_locks{mode!="AccessShareLock"} > 0 or (pg_stat_progress_vacuum{phase!=""} == 0 and pg_bloat_ratio > 0.3)',

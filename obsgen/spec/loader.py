@@ -69,7 +69,8 @@ def discover(specs_dir: Path) -> list[Path]:
     for root, dirs, files in os.walk(specs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.endswith(SPEC_SUFFIXES):
+            if (not name.startswith(".") and name.endswith(SPEC_SUFFIXES)
+                    and not name.endswith(".dashboard.jsonnet")):  # a dashboard, not a spec
                 found.append(Path(root) / name)
     return sorted(found, key=lambda p: p.relative_to(specs_dir).as_posix())
 

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from obsgen import promql
 from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.probes import Probe
 from obsgen.spec.routing_types import HostPort
 from obsgen.spec.types import (
@@ -321,6 +322,8 @@ class Service(Spec):
     """Plain alerting rules."""
     probes: list[Probe] = []
     """Synthetic probes run by blackbox_exporter, with their alerts."""
+    dashboards: list[Dashboard] = []
+    """Grafana dashboards of the service, besides the SLO dashboard obsgen writes."""
 
 
 class Settings(Spec):
@@ -345,6 +348,9 @@ class Settings(Spec):
     probe_outputs: list[Literal["scrape_configs", "prometheus_operator"]] = ["scrape_configs"]
     """How Prometheus learns the probe jobs: a scrape_configs file to include, and/or
     Prometheus Operator Probe objects."""
+    grafana_dashboards_path: str = "/var/lib/grafana/dashboards/obsgen"
+    """Where generated/grafana/dashboards is mounted in Grafana: the provisioning file's
+    providers read <this>/<team>."""
     runbook_templates: str = ""
     """A folder of Jinja2 templates overriding obsgen's defaults by file name (alert.md.j2,
     slo-alert.md.j2, index.md.j2, service.md.j2), relative to this spec file; the

@@ -200,7 +200,7 @@ def _reachability(
     tiers = {sev: tier for tier, sevs in routing.SEVERITY_CLASSES.items() for sev in sevs}
     extra = dict(settings.rule_labels) if settings else {}
     for doc, svc in services:
-        built = build_service(svc, doc.source, "", extra)
+        built = build_service(svc, doc.source, "", extra, file=doc.file)
         alerts: list[tuple[PathKey, str, dict[str, str]]] = [
             (("slos", i, "alerts", a.tier, "severity"), a.name, dict(a.labels))
             for i, slo in enumerate(built.slos) for a in slo.alerts

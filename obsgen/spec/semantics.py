@@ -15,10 +15,11 @@ from pathlib import Path
 from obsgen import durations
 from obsgen.errors import Diagnostic
 from obsgen.slo_math import burn_windows
+from obsgen.spec import dashboard_checks
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.models import RESERVED_LABELS, SLO, Service, Settings
 
-RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url")
+RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url", "dashboard_url")
 
 
 def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
@@ -38,6 +39,7 @@ def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
         yield from _reserved_labels(doc, ("alerts", i, "labels"), alert.labels)
         yield from _reserved_annotations(doc, ("alerts", i, "annotations"), alert.annotations)
     yield from _probe_problems(doc, svc)
+    yield from dashboard_checks.problems(doc, svc)
 
 
 PROBE_LABELS = ("probe", "job", "instance")

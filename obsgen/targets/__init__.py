@@ -11,7 +11,7 @@ from collections.abc import Callable
 from obsgen.model import Project
 
 TARGETS: tuple[str, ...] = (
-    "prometheus", "prometheus_tests", "alertmanager", "runbooks", "blackbox",
+    "prometheus", "prometheus_tests", "alertmanager", "runbooks", "blackbox", "grafana",
 )
 """Target modules under obsgen.targets, rendered in this order."""
 

@@ -1,0 +1,125 @@
+"""Checks of a service's dashboards, and the evaluation of Jsonnet dashboards.
+
+A Jsonnet dashboard (`*.dashboard.jsonnet`, which spec discovery skips) is evaluated with
+the `jsonnet` package and checked like obsgen's own: a JSON object with a list of panels,
+no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from obsgen import promql
+from obsgen.errors import Diagnostic
+from obsgen.spec.dashboards import grafana_free
+from obsgen.spec.loader import Document
+from obsgen.spec.models import Service
+
+SUFFIX = ".dashboard.jsonnet"
+
+
+def jsonnet_path(spec_file: str, relative: str) -> Path:
+    return Path(spec_file).parent / relative
+
+
+@lru_cache(maxsize=256)
+def evaluate(path: str) -> dict[str, Any] | str:
+    """The dashboard a Jsonnet file evaluates to, or what is wrong with it."""
+    import _jsonnet
+
+    if not Path(path).is_file():
+        return f"no file {path}"
+    try:
+        data = json.loads(_jsonnet.evaluate_file(path))
+    except RuntimeError as exc:
+        first = (str(exc).strip().splitlines() or ["evaluation failed"])[0]
+        return f"Jsonnet error: {first}"
+    if not isinstance(data, dict) or not isinstance(data.get("panels"), list):
+        return "it does not evaluate to a dashboard (an object with a list of panels)"
+    problem = _content_problem(data)
+    if problem:
+        return problem
+    canonical = sdk_canonical(data)
+    dropped = _dropped(data, canonical, "")
+    if dropped:
+        return f"Grafana 11.6's dashboard model has no {dropped} (grafana-foundation-sdk drops it)"
+    return canonical
+
+
+def sdk_canonical(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` read into grafana-foundation-sdk's models and written back: Grafana 11.6's
+    dashboard model, defaults included."""
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.models.dashboard import Dashboard
+
+    out: dict[str, Any] = json.loads(json.dumps(Dashboard.from_json(data), cls=JSONEncoder))
+    return out
+
+
+def _dropped(before: Any, after: Any, where: str) -> str:
+    """The first path present in `before` and missing in `after`, or ""."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key, value in before.items():
+            here = f"{where}.{key}" if where else key
+            if key not in after:
+                return here
+            found = _dropped(value, after[key], here)
+            if found:
+                return found
+    elif isinstance(before, list) and isinstance(after, list):
+        for index, (one, other) in enumerate(zip(before, after, strict=False)):
+            found = _dropped(one, other, f"{where}[{index}]")
+            if found:
+                return found
+    return ""
+
+
+def _content_problem(data: dict[str, Any]) -> str:
+    if "${DS_" in json.dumps(data):
+        return "it uses a ${DS_...} import placeholder"
+    for item in _panels(data):
+        title = item.get("title", "(untitled)")
+        if item.get("type") == "graph":
+            return f"panel {title!r} is a retired graph panel: use timeseries"
+        for target in item.get("targets", []):
+            expr = target.get("expr")
+            if isinstance(expr, str):
+                found = promql.parse_problem(grafana_free(expr))
+                if found:
+                    return f"panel {title!r}: invalid PromQL: {found}"
+    return ""
+
+
+def _panels(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for item in data.get("panels", []):
+        if isinstance(item, dict):
+            yield item
+            yield from (p for p in item.get("panels", []) if isinstance(p, dict))
+
+
+def problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+    titles: dict[str, int] = {}
+    for i, board in enumerate(svc.dashboards):
+        key = re.sub(r"[^a-z0-9]+", "-", board.title.lower()).strip("-")
+        if key in titles:
+            yield doc.diagnostic(("dashboards", i, "title"),
+                                 f"dashboard {board.title!r} has the uid of dashboards"
+                                 f"[{titles[key]}]", "give it a different title")
+        titles.setdefault(key, i)
+        if not board.jsonnet:
+            continue
+        if not board.jsonnet.endswith(SUFFIX):
+            yield doc.diagnostic(("dashboards", i, "jsonnet"),
+                                 f"{board.jsonnet!r} does not end with {SUFFIX}",
+                                 f"rename it to end with {SUFFIX}: spec discovery skips "
+                                 "those files")
+            continue
+        result = evaluate(str(jsonnet_path(doc.file, board.jsonnet)))
+        if isinstance(result, str):
+            yield doc.diagnostic(("dashboards", i, "jsonnet"), result,
+                                 "fix the file so it evaluates to Grafana dashboard JSON")

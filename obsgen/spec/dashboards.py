@@ -1,0 +1,136 @@
+"""Spec v1: dashboards a service describes, beside the SLO dashboard obsgen always writes.
+
+A dashboard is either rows of panels written here, or a Jsonnet file that evaluates to
+Grafana dashboard JSON. obsgen assigns the uid, panel ids and grid positions, and the
+datasource variable, so the output is stable and portable.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from obsgen import promql
+from obsgen.spec.base import Spec
+from obsgen.spec.types import fail
+
+PanelType = Literal["timeseries", "stat", "gauge", "table", "text"]
+COLORS = ("green", "yellow", "orange", "red", "blue", "purple", "text")
+
+
+def _dashboard_query(value: str) -> str:
+    problem = promql.parse_problem(grafana_free(value))
+    if problem:
+        raise fail(f"invalid PromQL: {problem}",
+                   "fix the query ($__rate_interval, $__interval and $__range may be used)")
+    return value
+
+
+def grafana_free(expr: str) -> str:
+    """`expr` with Grafana's built-in variables replaced by durations, for parsing."""
+    for name in ("$__rate_interval", "${__rate_interval}", "$__interval", "${__interval}",
+                 "$__range", "${__range}"):
+        expr = expr.replace(name, "5m")
+    return expr
+
+
+DashboardQuery = Annotated[str, Field(min_length=1), AfterValidator(_dashboard_query)]
+
+
+class Target(Spec):
+    """One PromQL query of a panel."""
+
+    expr: DashboardQuery
+    """The query; Grafana's $__rate_interval, $__interval and $__range may be used."""
+    legend: str = ""
+    """Legend template, e.g. {{exchange}}."""
+    instant: bool = False
+    """Query one instant (stat, gauge, table) rather than a range."""
+
+
+class Threshold(Spec):
+    value: float | None = None
+    """Where the color starts; the first step has none (from minus infinity)."""
+    color: str = "green"
+    """A Grafana color name or #rrggbb."""
+
+
+class Panel(Spec):
+    """A panel of a spec dashboard."""
+
+    title: str = Field(min_length=1)
+    """Panel title."""
+    type: PanelType = "timeseries"
+    """timeseries, stat, gauge, table or text (never the retired `graph`)."""
+    description: str = ""
+    """Shown in the panel's info tooltip."""
+    targets: list[Target] = []
+    """PromQL queries (not for text panels)."""
+    unit: str = ""
+    """Grafana unit id, e.g. percentunit, s, ms, reqps, short, currencyUSD."""
+    min: float | None = None
+    """Axis or gauge minimum."""
+    max: float | None = None
+    """Axis or gauge maximum."""
+    thresholds: list[Threshold] = []
+    """Color steps, in increasing order of value."""
+    content: str = ""
+    """Markdown of a text panel."""
+    width: int = Field(default=12, ge=1, le=24)
+    """Width in grid columns (24 is the whole row)."""
+    height: int = Field(default=8, ge=1, le=50)
+    """Height in grid rows."""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Panel:
+        if self.type == "text":
+            if self.targets or not self.content:
+                raise fail("a text panel shows `content` and has no targets",
+                           "write its Markdown under content: and drop targets")
+        elif not self.targets:
+            raise fail(f"a {self.type} panel needs at least one target",
+                       "add targets: [{expr: ...}]")
+        values = [t.value for t in self.thresholds]
+        if values and values[0] is not None:
+            raise fail("the first threshold step has a value",
+                       "start with a step without value (the base color)")
+        if any(v is None for v in values[1:]):
+            raise fail("only the first threshold step may omit its value", "give each a value")
+        numbers = [v for v in values[1:] if v is not None]
+        if numbers != sorted(numbers):
+            raise fail("threshold values are not increasing", "list the steps from low to high")
+        return self
+
+
+class Row(Spec):
+    """A titled row of panels, laid out left to right."""
+
+    title: str = Field(min_length=1)
+    """Row title."""
+    panels: list[Panel] = Field(min_length=1)
+    """Panels, left to right; a panel that does not fit starts a new line."""
+
+
+class Dashboard(Spec):
+    """A dashboard of the service: `rows` written here, or a `jsonnet` file."""
+
+    title: str = Field(min_length=1)
+    """Dashboard title, unique within the service: the uid derives from it."""
+    description: str = ""
+    """What the dashboard is for."""
+    tags: list[str] = []
+    """Extra tags (obsgen adds obsgen and the service name)."""
+    rows: list[Row] = []
+    """Rows of panels."""
+    jsonnet: str = ""
+    """A .jsonnet file, relative to this spec file, evaluating to Grafana dashboard JSON."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Dashboard:
+        if bool(self.rows) == bool(self.jsonnet):
+            raise fail("give exactly one of 'rows' and 'jsonnet'",
+                       "describe the panels under rows:, or point jsonnet: at a file")
+        if self.jsonnet and not self.jsonnet.endswith(".jsonnet"):
+            raise fail(f"{self.jsonnet!r} is not a .jsonnet file", "name a file ending .jsonnet")
+        return self

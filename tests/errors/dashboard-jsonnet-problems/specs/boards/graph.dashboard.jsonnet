@@ -1,0 +1,1 @@
+{ panels: [{ type: 'graph', title: 'Old' }] }

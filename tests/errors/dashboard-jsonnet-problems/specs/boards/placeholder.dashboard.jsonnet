@@ -1,0 +1,1 @@
+{ panels: [{ type: 'timeseries', title: 'CPU', datasource: { uid: '${DS_PROMETHEUS}' } }] }

@@ -1,0 +1,1 @@
+{ panels: [{ type: 'timeseries', title: 'CPU', colour: 'red' }] }
