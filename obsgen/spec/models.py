@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from obsgen import promql
+from obsgen.spec.alerts import Alert, AlertTest, Expectation, InputSeries
 from obsgen.spec.base import Runbook, Spec
 from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.probes import Probe
@@ -25,18 +26,16 @@ from obsgen.spec.types import (
     Labels,
     MetricName,
     Objective,
-    PromQL,
     Selector,
-    SeriesValues,
     ServiceName,
     Severity,
     SLOName,
     TeamName,
-    TemplateText,
-    TestSeries,
     Window,
     fail,
 )
+
+__all__ = ["Alert", "AlertTest", "Expectation", "InputSeries", "Runbook", "Spec"]
 
 API_VERSION = "obsgen/v1"
 RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
@@ -233,77 +232,6 @@ class SLO(Spec):
     def _checks(self) -> SLO:
         if len(set(self.group_by)) != len(self.group_by):
             raise fail("group_by lists a label twice", "list each label once")
-        return self
-
-
-class InputSeries(Spec):
-    """One input series of an alert test."""
-
-    series: TestSeries
-    """The series: a metric name and exact labels, e.g. up{job="worker"}."""
-    values: SeriesValues
-    """Samples in promtool's expanding notation, one per interval: '1x5 0x20'."""
-
-
-class Expectation(Spec):
-    """What the alert does at one evaluation time."""
-
-    at: Duration
-    """Time from the start of the test, e.g. 12m."""
-    firing: list[Labels] = []
-    """The firing instances, each as the labels its expression returns (the alert's own
-    labels are added); empty: the alert must not fire at this time."""
-
-
-class AlertTest(Spec):
-    """A promtool test of a plain alert, compiled into the service's rule tests."""
-
-    name: str = Field(min_length=1)
-    """What the test shows, e.g. 'worker down for 10m pages'."""
-    interval: Duration = "1m"
-    """Time between two samples of the input series."""
-    input_series: list[InputSeries] = Field(min_length=1)
-    """The series the alert's expression reads."""
-    expect: list[Expectation] = Field(min_length=1)
-    """When the alert fires, and when it must stay quiet."""
-
-
-class Alert(Spec):
-    """A plain alerting rule, compiled as declared."""
-
-    name: AlertName
-    """Alert name, CamelCase, unique across all specs."""
-    expr: PromQL
-    """PromQL condition; the alert fires for each series it returns."""
-    for_: Duration | None = Field(default=None, alias="for")
-    """How long the condition must hold before firing."""
-    keep_firing_for: Duration | None = None
-    """How long to keep firing after the condition clears (Prometheus 2.42+)."""
-    severity: Severity
-    """critical or page wake someone; warning or ticket wait; info informs."""
-    summary: TemplateText = Field(min_length=1)
-    """One line: what is wrong. May use {{ $labels.x }} and {{ $value }}."""
-    description: TemplateText = ""
-    """More detail; defaults to a sentence built from the expression."""
-    labels: Labels = {}
-    """Extra labels."""
-    annotations: Annotations = {}
-    """Extra annotations."""
-    runbook: Runbook = Runbook()
-    """Runbook content for this alert."""
-    tests: list[AlertTest] = []
-    """promtool tests for this alert; they must show it firing at least once and quiet at
-    least once. An alert without tests is a lint warning (an error with --strict)."""
-
-    @model_validator(mode="after")
-    def _tests_fire_and_stay_quiet(self) -> Alert:
-        expectations = [e for t in self.tests for e in t.expect]
-        if expectations and not any(e.firing for e in expectations):
-            raise fail("no expectation shows the alert firing",
-                       "add an expectation with firing: [{...labels...}]")
-        if expectations and all(e.firing for e in expectations):
-            raise fail("no expectation shows the alert quiet",
-                       "add an expectation with firing: [] at a time it must not fire")
         return self
 
 
