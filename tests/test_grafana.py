@@ -141,3 +141,42 @@ def test_dashboard_urls_of_alerts_open_generated_dashboards() -> None:
             assert "label_values" in variable["query"]
             assert any(r["title"].startswith(f"{found[2]}:") for r in uids[found[1]]["panels"]
                        if r["type"] == "row"), url
+
+
+_LABEL_REPLACE = re.compile(r'label_replace\((.*), "dashboard", "([^"]*)", "service", "([^"]*)"\)')
+
+
+def _dashboard_of(expr: str, service: str) -> str:
+    """What PromQL's label_replace chain around a fleet query sets `dashboard` to."""
+    layers = []
+    while found := _LABEL_REPLACE.fullmatch(expr):
+        expr, replacement, regex = found[1], found[2], found[3]
+        layers.append((replacement, regex))
+    value = ""
+    for replacement, regex in reversed(layers):
+        if matched := re.fullmatch(regex, service):
+            value = matched.expand(replacement.replace("$1", r"\1"))
+    return value
+
+
+@pytest.mark.parametrize("out", OUTPUTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_fleet_table_links_open_each_service_dashboard(out: Path) -> None:
+    services = {rule["labels"]["service"]
+                for rules in (out / "prometheus/rules").glob("*.yaml")
+                for group in yaml.safe_load(rules.read_text())["groups"]
+                for rule in group["rules"]
+                if rule.get("record") == "obsgen_slo:objective:ratio"}
+    overview = out / "grafana/dashboards/_overview/obsgen--overview.json"
+    assert overview.exists() == bool(services), "an overview exactly when there are SLOs"
+    if not services:
+        return
+    table = json.loads(overview.read_text())["panels"][0]
+    assert table["fieldConfig"]["defaults"]["links"][0]["url"].startswith(
+        "/d/${__data.fields.dashboard}?")
+    boards = {p.stem: json.loads(p.read_text())
+              for p in (out / "grafana/dashboards").rglob("*.json")}
+    for target in table["targets"]:
+        for service in services:
+            uid = _dashboard_of(target["expr"], service)
+            assert uid in boards, (service, target["refId"])
+            assert service in boards[uid]["tags"]
