@@ -7,7 +7,7 @@ recorded series a panel reads is one the rules record.
 Service dashboard (every service with alerts): a table of its firing alerts, a row per SLO
 with the SLI
 against the objective, the error budget left over the period, the burn rate over each alert
-window with the alert thresholds drawn, and the good/bad event rates. A `slo` variable
+window with the alert thresholds drawn, and the total, good and bad event rates. A `slo` variable
 narrows every row's queries, so an alert's `dashboard_url` opens it with its SLO selected;
 then the success and duration of its synthetic probes.
 """
@@ -125,8 +125,11 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
     if slo.sli.kind != "raw":
         out.append(panel(
             "timeseries", "Events per second", width=6, height=8, unit="reqps", items=[
-                (f"sum{by} (obsgen_slo:requests:rate5m{sel})", f"all {legend}".strip()),
-                (f"sum{by} (obsgen_slo:errors:rate5m{sel})", f"bad {legend}".strip())]))
+                (f"sum{by} (obsgen_slo:requests:rate5m{sel})", f"total {legend}".strip()),
+                (f"sum{by} (obsgen_slo:requests:rate5m{sel})\n- sum{by} "
+                 f"(obsgen_slo:errors:rate5m{sel})", f"good {legend}".strip()),
+                (f"sum{by} (obsgen_slo:errors:rate5m{sel})", f"bad {legend}".strip())],
+            description="Total events, and of these the good and the bad ones (5m rates)."))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _UNITS: tuple[tuple[str, int], ...] = (
@@ -32,6 +33,7 @@ def parse_seconds(text: str) -> float:
     return parse_ms(text) / 1000
 
 
+@functools.lru_cache(maxsize=8192)
 def format_ms(ms: int) -> str:
     """Canonical text of a duration in days, hours, minutes, seconds and milliseconds.
 

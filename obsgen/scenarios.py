@@ -208,9 +208,8 @@ class _Context:
     def transitions(self, lines: Lines) -> set[int]:
         found: set[int] = set()
         for line in lines.values():
-            for m in range(self.step, len(line.firing), self.step):
-                if line.firing[m] != line.firing[m - self.step]:
-                    found.update((m - self.step, m))
+            for m in line.changes(self.step):
+                found.update((m - self.step, m))
         return found
 
     def threshold(self, alert: model.SLOAlert) -> tuple[int, float]:

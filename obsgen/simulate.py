@@ -20,7 +20,7 @@ prediction depends on rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from obsgen import model
 from obsgen.slo_math import BASE_WINDOW_S
@@ -218,6 +218,17 @@ class Timeline:
     active: list[bool]
     """The alert's condition holds (pending or firing)."""
     near_tie: list[int]
+    _changes: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False,
+                                                 compare=False)
+
+    def changes(self, step: int) -> tuple[int, ...]:
+        """The evaluations (every `step` minutes) at which the firing state differs from
+        the evaluation before. Remembered: a fleet's look-alike SLOs share timelines."""
+        if step not in self._changes:
+            f = self.firing
+            self._changes[step] = tuple(m for m in range(step, len(f), step)
+                                        if f[m] != f[m - step])
+        return self._changes[step]
 
     def first_firing(self, after: int = 0) -> int | None:
         return next((m for m in range(after, len(self.firing)) if self.firing[m]), None)

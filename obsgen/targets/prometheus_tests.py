@@ -3,19 +3,21 @@
 Each file names only its own service's rule file (promtool evaluates every rule it is given)
 and fixes the group evaluation order (promtool's default order is unstable). Every scenario
 of `obsgen.scenarios` becomes one test: the synthetic input series, and at each minute where
-an alert changes state (and the minute before), the exact firing instances with their labels
-and annotations, as `obsgen.simulate` predicts them.
+an alert changes state (and the minute before), the exact firing instances with their labels,
+as `obsgen.simulate` predicts them; each instance's annotations are asserted too, at the first
+check where it fires (later checks read the ALERTS series, which carries no annotations).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from obsgen import model, scenarios
 from obsgen.durations import format_seconds
-from obsgen.scenarios import Scenario
-from obsgen.simulate import Counters
+from obsgen.scenarios import Check, Scenario
+from obsgen.simulate import Counters, Phase
 from obsgen.synth import render_series
 from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
 from obsgen.traffic import InputPlan, input_plan
@@ -65,19 +67,24 @@ def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, A
         "name": f"{slo.name}: {scenario.name}",
         "interval": "1m",
         "input_series": [
-            {"series": s.text, "values": series_values(_values(scenario, s.group, s.role))}
+            {"series": s.text, "values": _series_text(scenario.phases[s.group], s.role)}
             for s in plan.series
         ],
-        "alert_rule_test": [
-            {
-                "eval_time": _at(check.minute),
-                "alertname": check.alert,
-                "exp_alerts": [_instance(slo, check.alert, plan.groups[g]) for g in check.groups],
-            }
-            for check in scenario.checks
-        ],
+        "alert_rule_test": [],
     }
     exprs = []
+    asserted: set[tuple[str, int]] = set()
+    for check in scenario.checks:
+        new = {(check.alert, g) for g in check.groups} - asserted
+        if check.groups and not new:
+            exprs.append(_firing_check(slo, check, plan))
+            continue
+        asserted |= new
+        test["alert_rule_test"].append({
+            "eval_time": _at(check.minute),
+            "alertname": check.alert,
+            "exp_alerts": [_instance(slo, check.alert, plan.groups[g]) for g in check.groups],
+        })
     if scenario.zero_ratio_at is not None:
         exprs += _zero_checks(slo, plan, scenario.zero_ratio_at)
     if scenario.silent_until is not None:
@@ -88,6 +95,18 @@ def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, A
     if exprs:
         test["promql_expr_test"] = exprs
     return test
+
+
+def _firing_check(slo: model.SLO, check: Check, plan: InputPlan) -> dict[str, Any]:
+    """A check of instances whose annotations an earlier check of the scenario asserted:
+    the ALERTS series, labels and state only. Annotations are asserted once per instance,
+    so that a changed summary changes a few lines of a test file, not every check."""
+    alert = next(a for a in slo.alerts if a.name == check.alert)
+    fixed = {"alertname": alert.name, "alertstate": "firing"}
+    samples = [{"labels": render_series("ALERTS", {**alert.labels, **plan.groups[g], **fixed}),
+                "value": 1} for g in check.groups]
+    query = "ALERTS{" + ",".join(f'{k}="{v}"' for k, v in {**fixed, **slo.selector}.items())
+    return {"expr": query + "}", "eval_time": _at(check.minute), "exp_samples": samples}
 
 
 def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
@@ -110,13 +129,19 @@ def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
     }
 
 
-def _values(scenario: Scenario, group: int, role: str) -> list[int]:
-    counters = Counters.of(scenario.phases[group])
+@functools.lru_cache(maxsize=4096)
+def _series_text(phases: tuple[Phase, ...], role: str) -> str:
+    """The values of one input series in expanding notation. Remembered: SLOs of the same
+    shape (objective, windows, SLI kind) have the same scenarios, and a fleet has few shapes
+    and many SLOs."""
+    counters = Counters.of(phases)
     if role in ("bad", "errors"):
-        return list(counters.errors)
-    if role == "good":
-        return [t - e for t, e in zip(counters.total, counters.errors, strict=True)]
-    return list(counters.total)
+        values = list(counters.errors)
+    elif role == "good":
+        values = [t - e for t, e in zip(counters.total, counters.errors, strict=True)]
+    else:
+        values = list(counters.total)
+    return series_values(values)
 
 
 def series_values(values: list[int]) -> str:
