@@ -97,8 +97,9 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
     legend = " ".join(f"{{{{{g}}}}}" for g in slo.group_by)
     fastest = min(w.long_s for a in slo.alerts for w in a.windows) if slo.alerts else 3600
     objective = float(slo.objective)
+    budget = f"min{by} (obsgen_slo:error_budget_remaining:ratio{sel})"
     out = [panel(
-        "timeseries", f"SLI over {format_seconds(fastest)} against the objective", width=12,
+        "timeseries", f"SLI over {format_seconds(fastest)} against the objective", width=10,
         height=8, unit="percentunit", items=[
             (f"1 - obsgen_slo:error_ratio:{window_suffix(fastest)}{sel}",
              f"SLI {legend}".strip()),
@@ -106,15 +107,14 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
         description=slo.description or f"Good events / all events, {slo.sli.kind} SLI.",
         steps=[(None, "red"), (objective, "green")], lines=True)]
     out.append(panel(
-        "stat", f"Error budget left ({slo.period_days}d)", width=6, height=8,
-        unit="percentunit", items=[(f"min{by or ''} (obsgen_slo:error_budget_remaining:ratio"
-                                    f"{sel})", legend)],
+        "stat", f"Error budget left ({slo.period_days}d)", width=4, height=8,
+        unit="percentunit", items=[(budget, legend)],
         steps=[(None, "red"), (0.0, "orange"), (0.25, "green")],
         description="1 - the error ratio over the whole period / the error budget."))
     factors = sorted({(float(w.factor), a.tier) for a in slo.alerts for w in a.windows})
     windows = sorted({w.long_s for a in slo.alerts for w in a.windows})
     out.append(panel(
-        "timeseries", "Burn rate per alert window", width=12, height=8, items=[
+        "timeseries", "Burn rate per alert window", width=10, height=8, items=[
             (f"obsgen_slo:error_ratio:{window_suffix(s)}{sel}\n/ on (service, slo) group_left\n"
              f"obsgen_slo:error_budget:ratio{sel}", f"{format_seconds(s)} {legend}".strip())
             for s in windows],
@@ -124,12 +124,17 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
         lines=True))
     if slo.sli.kind != "raw":
         out.append(panel(
-            "timeseries", "Events per second", width=6, height=8, unit="reqps", items=[
+            "timeseries", "Events per second", width=12, height=8, unit="reqps", items=[
                 (f"sum{by} (obsgen_slo:requests:rate5m{sel})", f"total {legend}".strip()),
                 (f"sum{by} (obsgen_slo:requests:rate5m{sel})\n- sum{by} "
                  f"(obsgen_slo:errors:rate5m{sel})", f"good {legend}".strip()),
                 (f"sum{by} (obsgen_slo:errors:rate5m{sel})", f"bad {legend}".strip())],
             description="Total events, and of these the good and the bad ones (5m rates)."))
+    out.append(panel(
+        "timeseries", "Error budget left over time", width=12, height=8, unit="percentunit",
+        items=[(budget, legend)], steps=[(None, "red"), (0.0, "orange"), (0.25, "green")],
+        description="How fast the budget burns: the share of the period's error budget "
+                    "left, over the dashboard's time range.", lines=True))
     return out
 
 

@@ -20,6 +20,8 @@ from grafana_foundation_sdk.models import dashboard as models
 from grafana_foundation_sdk.models import text as text_models
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
+from obsgen import grid
+
 DATASOURCE = models.DataSourceRef(type_val="prometheus", uid="${datasource}")
 PanelBuilder = Builder[models.Panel]
 Query = tuple[str, str]
@@ -130,6 +132,7 @@ def complete(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_dict(dashboard: builders.Dashboard) -> dict[str, Any]:
-    """The dashboard as JSON data, completed (see `complete`)."""
+    """The dashboard as JSON data, laid out on the grid (`grid.place`) and completed (see
+    `complete`)."""
     data: dict[str, Any] = json.loads(json.dumps(dashboard.build(), cls=JSONEncoder))
-    return complete(data)
+    return complete(grid.place(data))

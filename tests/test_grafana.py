@@ -180,3 +180,26 @@ def test_fleet_table_links_open_each_service_dashboard(out: Path) -> None:
             uid = _dashboard_of(target["expr"], service)
             assert uid in boards, (service, target["refId"])
             assert service in boards[uid]["tags"]
+
+
+@pytest.mark.parametrize("path", BOARDS, ids=IDS)
+def test_panels_fit_the_grid_without_overlapping(path: Path) -> None:
+    cells: dict[tuple[int, int], str] = {}
+    for item in json.loads(path.read_text())["panels"]:
+        pos = item["gridPos"]
+        assert pos["w"] >= 1 and pos["h"] >= 1 and pos["x"] >= 0 and pos["y"] >= 0
+        assert pos["x"] + pos["w"] <= 24, item["title"]
+        for x in range(pos["x"], pos["x"] + pos["w"]):
+            for y in range(pos["y"], pos["y"] + pos["h"]):
+                assert (x, y) not in cells, (item["title"], cells[(x, y)])
+                cells[(x, y)] = item["title"]
+
+
+def test_place_flows_panels_and_wraps_before_the_edge() -> None:
+    from obsgen.grid import place
+
+    panels = [{"type": "timeseries", "gridPos": {"w": w, "h": h}} for w, h in
+              [(10, 8), (4, 6), (12, 8), (24, 3)]]
+    data = place({"panels": [*panels[:3], {"type": "row"}, panels[3]]})
+    assert [tuple(p["gridPos"][k] for k in "xywh") for p in data["panels"]] == [
+        (0, 0, 10, 8), (10, 0, 4, 6), (0, 8, 12, 8), (0, 16, 24, 1), (0, 17, 24, 3)]

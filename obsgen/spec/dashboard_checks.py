@@ -2,7 +2,8 @@
 
 A Jsonnet dashboard (`*.dashboard.jsonnet`, which spec discovery skips) is evaluated with
 the `jsonnet` package and checked like obsgen's own: a JSON object with a list of panels,
-no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing.
+no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing,
+panels inside the 24-column grid without overlaps (or no positions at all: obsgen places them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from obsgen import promql
+from obsgen import grid, promql
 from obsgen.errors import Diagnostic
 from obsgen.spec.dashboards import grafana_free
 from obsgen.spec.loader import Document
@@ -41,9 +42,11 @@ def evaluate(path: str) -> dict[str, Any] | str:
         return f"Jsonnet error: {first}"
     if not isinstance(data, dict) or not isinstance(data.get("panels"), list):
         return "it does not evaluate to a dashboard (an object with a list of panels)"
-    problem = _content_problem(data)
+    problem = _content_problem(data) or grid.problem(data["panels"])
     if problem:
         return problem
+    if not any(isinstance(p, dict) and "gridPos" in p for p in data["panels"]):
+        grid.place(data)
     canonical = sdk_canonical(data)
     dropped = _dropped(data, canonical, "")
     if dropped:
