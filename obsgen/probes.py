@@ -74,6 +74,12 @@ def module_body(probe: Probe) -> dict[str, Any]:
                        fail_if_body_not_matches_regexp=h.body_must_match or None,
                        fail_if_not_ssl=h.tls_required or None,
                        follow_redirects=False if not h.follow_redirects else None)
+        if h.auth is not None and h.auth.bearer_token_file is not None:
+            body["authorization"] = {"type": "Bearer",
+                                     "credentials_file": h.auth.bearer_token_file}
+        elif h.auth is not None and h.auth.basic is not None:
+            body["basic_auth"] = {"username": h.auth.basic.username,
+                                  "password_file": h.auth.basic.password_file}
     elif probe.tcp is not None:
         steps = [{"send": s.send} if s.send is not None else {"expect": s.expect}
                  for s in probe.tcp.dialogue]

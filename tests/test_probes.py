@@ -3,6 +3,7 @@ and obsgen rejects what the exporter's own check lets through."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import re
 import shutil
@@ -79,11 +80,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+TOKEN, USER, PASSWORD = "probe-token-1", "probe", "probe-password-1"
+ACCEPTED = {f"Bearer {TOKEN}",
+            "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
+
+
 class _Site(http.server.BaseHTTPRequestHandler):
-    """/<status>/<delay seconds>/<body words separated by ->: answers exactly that."""
+    """/<status>/<delay seconds>/<body words separated by ->: answers exactly that; under
+    /private, only to a request carrying the probe user's token or password (else 401)."""
 
     def _answer(self) -> None:
-        _, status, delay, words = self.path.split("/", 3)
+        path = self.path
+        if path.startswith("/private/"):
+            path = path.removeprefix("/private")
+            if self.headers.get("Authorization") not in ACCEPTED:
+                path = "/401/0/who-are-you"
+        _, status, delay, words = path.split("/", 3)
         time.sleep(float(delay))
         body = words.replace("-", " ").encode()
         try:
@@ -112,13 +124,40 @@ def site() -> Iterator[str]:
         server.server_close()
 
 
+def _secret_files(modules: dict[str, Any]) -> Iterator[dict[str, str]]:
+    for module in modules.values():
+        config = module.get("http", {})
+        yield from (c for c in (config.get("authorization"), config.get("basic_auth")) if c)
+
+
 @pytest.fixture
-def exporter(tmp_path: Path) -> Iterator[str]:
-    """The real blackbox_exporter with the golden modules, stopped by its PID."""
+def secrets(tmp_path: Path) -> dict[str, Path]:
+    """The golden modules' secret files, as files in tmp_path holding the probe user's
+    token and password: {module name: its secret file}."""
+    modules = yaml.safe_load((GOLDEN / "blackbox/blackbox.yaml").read_text())["modules"]
+    out = {}
+    for name, module in modules.items():
+        for auth in _secret_files({name: module}):
+            key = "credentials_file" if "credentials_file" in auth else "password_file"
+            out[name] = tmp_path / f"{name}.secret"
+            out[name].write_text(TOKEN if key == "credentials_file" else PASSWORD)
+    return out
+
+
+@pytest.fixture
+def exporter(tmp_path: Path, secrets: dict[str, Path]) -> Iterator[str]:
+    """The real blackbox_exporter with the golden modules (their secret files moved to
+    tmp_path), stopped by its PID."""
+    config = yaml.safe_load((GOLDEN / "blackbox/blackbox.yaml").read_text())
+    for name, path in secrets.items():
+        for auth in _secret_files({name: config["modules"][name]}):
+            key = "credentials_file" if "credentials_file" in auth else "password_file"
+            auth[key] = str(path)
+    (tmp_path / "blackbox.yaml").write_text(yaml.safe_dump(config))
     port = _free_port()
     log = (tmp_path / "exporter.log").open("w")
     proc = subprocess.Popen(
-        [_exporter(), f"--config.file={GOLDEN / 'blackbox/blackbox.yaml'}",
+        [_exporter(), f"--config.file={tmp_path / 'blackbox.yaml'}",
          f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -150,12 +189,17 @@ def _probe(exporter: str, module: str, target: str) -> int:
 
 
 def test_each_http_module_passes_a_healthy_target_and_fails_broken_ones(
-    exporter: str, site: str
+    exporter: str, site: str, secrets: dict[str, Path]
 ) -> None:
     modules = yaml.safe_load((GOLDEN / "blackbox/blackbox.yaml").read_text())["modules"]
     http = {name: m for name, m in modules.items() if m["prober"] == "http"}
-    assert len(http) == 2
+    assert len(http) == 4 and len(secrets) == 2
     for name, module in http.items():
+        if name in secrets:
+            site_root = f"{site}/private"
+            secret = secrets[name].read_text()
+        else:
+            site_root = site
         spec = module["http"]
         assert not spec.get("fail_if_not_ssl"), "this test serves plain HTTP"
         words = [w for w in spec.get("fail_if_body_not_matches_regexp", []) if re.escape(w) == w]
@@ -172,4 +216,15 @@ def test_each_http_module_passes_a_healthy_target_and_fails_broken_ones(
         for forbidden in spec.get("fail_if_body_matches_regexp", []):
             cases["forbidden body"] = (f"{site}/{good_status}/0/{body}-{forbidden}", 0)
         for case, (target, expected) in cases.items():
-            assert _probe(exporter, name, target) == expected, (name, case)
+            assert _probe(exporter, name, target.replace(site, site_root, 1)) == expected, (
+                name, case)
+        if name in secrets:
+            # The exporter reads the file at every run: a wrong secret fails the next one.
+            secrets[name].write_text("wrong")
+            healthy = cases["healthy"][0].replace(site, site_root, 1)
+            assert _probe(exporter, name, healthy) == 0, (name, "wrong credentials")
+            secrets[name].write_text(secret)
+            assert _probe(exporter, name, healthy) == 1, (name, "credentials restored")
+        else:
+            assert _probe(exporter, name, f"{site}/private/200/0/{body}") == 0, (
+                name, "a module without credentials gets no answer from /private")

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from obsgen import durations
 from obsgen.spec.base import Runbook, Spec
-from obsgen.spec.routing_types import HostPort
+from obsgen.spec.routing_types import HostPort, absolute_file
 from obsgen.spec.types import Duration, Labels, Severity, SLOName, fail
 
 IpProtocol = Literal["ip4", "ip6"]
@@ -32,8 +32,8 @@ def _url(value: str) -> str:
 def _header(value: str) -> str:
     if _SECRET_HEADER.search(value):
         raise fail(f"header {value!r} would put a credential in the repository",
-                   "probe an endpoint that needs no credentials, or configure authentication "
-                   "in a hand-written blackbox module")
+                   "give the credential as a file under auth: (bearer_token_file, or basic "
+                   "with password_file)")
     return value
 
 
@@ -47,9 +47,38 @@ def _regex(pattern: str) -> str:
 
 
 ProbeUrl = Annotated[str, AfterValidator(_url)]
+ProbeSecretFile = Annotated[str, absolute_file(
+    "blackbox_exporter", "/etc/prometheus/blackbox-secrets/journal-probe-token")]
 HeaderName = Annotated[str, AfterValidator(_header)]
 Regex = Annotated[str, AfterValidator(_regex)]
 StatusCode = Annotated[int, Field(ge=100, le=599)]
+
+
+class BasicAuth(Spec):
+    """HTTP basic authentication, the password read from a file on the exporter's host."""
+
+    username: str = Field(min_length=1)
+    """User name."""
+    password_file: ProbeSecretFile
+    """Absolute path of the file holding the password."""
+
+
+class HttpAuth(Spec):
+    """Credentials of an HTTP probe: exactly one of `bearer_token_file` and `basic`.
+    blackbox_exporter reads them from files on its host at every run, so no secret is
+    written in a spec or in the generated modules."""
+
+    bearer_token_file: ProbeSecretFile | None = None
+    """Absolute path of a file holding a token, sent as `Authorization: Bearer <token>`."""
+    basic: BasicAuth | None = None
+    """Basic authentication."""
+
+    @model_validator(mode="after")
+    def _one(self) -> HttpAuth:
+        if (self.bearer_token_file is None) == (self.basic is None):
+            raise fail("give exactly one of 'bearer_token_file' and 'basic'",
+                       "a probe authenticates one way")
+        return self
 
 
 class HttpProbe(Spec):
@@ -60,7 +89,9 @@ class HttpProbe(Spec):
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     """HTTP method."""
     headers: dict[HeaderName, str] = {}
-    """Request headers (no credentials: they would be committed)."""
+    """Request headers (no credentials: they would be committed; use `auth`)."""
+    auth: HttpAuth | None = None
+    """Credentials, read from files on the exporter's host."""
     body: str = ""
     """Request body."""
     valid_status_codes: list[StatusCode] = []

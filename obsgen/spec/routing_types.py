@@ -38,17 +38,20 @@ MatcherText = Annotated[str, AfterValidator(_matcher)]
 """An Alertmanager matcher; stored in canonical form (value double-quoted)."""
 
 
-def _secret_file(value: str) -> str:
-    if not value.startswith("/") or "/../" in f"{value}/" or any(c in value for c in "\n\0"):
-        raise fail(
-            f"{value!r} is not an absolute path",
-            "Alertmanager reads *_file paths as written, without resolving them: write e.g. "
-            "/etc/alertmanager/secrets/slack-api-url",
-        )
-    return value
+def absolute_file(reader: str, example: str) -> AfterValidator:
+    """A secret's file path as the program reading it needs it: absolute, no `..`."""
+    def check(value: str) -> str:
+        if not value.startswith("/") or "/../" in f"{value}/" or any(c in value for c in "\n\0"):
+            raise fail(f"{value!r} is not an absolute path",
+                       f"{reader} reads *_file paths as written, without resolving them: "
+                       f"write e.g. {example}")
+        return value
+
+    return AfterValidator(check)
 
 
-SecretFile = Annotated[str, AfterValidator(_secret_file)]
+SecretFile = Annotated[str, absolute_file("Alertmanager",
+                                          "/etc/alertmanager/secrets/slack-api-url")]
 
 
 SECRET_FILE_FIELDS = {
