@@ -14,6 +14,7 @@ page source stays readable in a diff and renders exactly the text written:
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -36,7 +37,13 @@ def text(value: object) -> Trusted:
     Backtick code spans the writer used stay code spans: they cannot break the layout."""
     if isinstance(value, Markup):
         return Trusted(value)
-    flat = " ".join(str(value).split())
+    return _escaped(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _escaped(value: str) -> Trusted:
+    """`text` of plain text; remembered (runbooks repeat the same names and figures)."""
+    flat = " ".join(value.split())
     out, last = [], 0
     for span in _CODE_SPAN.finditer(flat):
         out.append(_INLINE.sub(r"\\\1", flat[last : span.start()]))
