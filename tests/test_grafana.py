@@ -203,3 +203,15 @@ def test_place_flows_panels_and_wraps_before_the_edge() -> None:
     data = place({"panels": [*panels[:3], {"type": "row"}, panels[3]]})
     assert [tuple(p["gridPos"][k] for k in "xywh") for p in data["panels"]] == [
         (0, 0, 10, 8), (10, 0, 4, 6), (0, 8, 12, 8), (0, 16, 24, 1), (0, 17, 24, 3)]
+
+
+def test_place_puts_a_collapsed_rows_panels_below_it() -> None:
+    from obsgen.grid import place
+
+    inner = [{"type": "stat", "gridPos": {"w": 16, "h": 4}} for _ in range(2)]
+    data = place({"panels": [{"type": "stat", "gridPos": {"w": 24, "h": 5}},
+                             {"type": "row", "collapsed": True, "panels": inner},
+                             {"type": "row", "panels": []}]})
+    rows = [p["gridPos"]["y"] for p in data["panels"]]
+    assert rows == [0, 5, 6]
+    assert [(p["gridPos"]["x"], p["gridPos"]["y"]) for p in inner] == [(0, 6), (0, 10)]
