@@ -6,7 +6,7 @@ so every figure printed here is one that `promtool test rules` checks.
 
 from __future__ import annotations
 
-from obsgen import model, scenarios
+from obsgen import model, suites
 from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.targets.prometheus_tests import tests_path
@@ -38,8 +38,8 @@ def explain(slo: model.SLO) -> str:
         lines.append(f"a tier stays quiet while its long window has fewer than "
                      f"{slo.min_events} events")
     plan = input_plan(slo)
-    suites = {} if isinstance(plan, str) else {
-        a.name: s for s in scenarios.build_once(slo, plan) for a in s.alerts}
+    by_alert = {} if isinstance(plan, str) else {
+        a.name: s for s in suites.build_once(slo, plan) for a in s.alerts}
     for alert in slo.alerts:
         lines += ["", f"{alert.tier}: {alert.name} (severity {alert.severity})"]
         for w in alert.windows:
@@ -50,7 +50,7 @@ def explain(slo: model.SLO) -> str:
                 f"in {format_seconds(w.long_s)}")
         if alert.for_ms:
             lines.append(f"  holds for {format_seconds(alert.for_ms // 1000)} before firing")
-        suite = suites.get(alert.name)
+        suite = by_alert.get(alert.name)
         if suite is None:
             lines.append(f"  no simulated timings: {plan}")
             continue

@@ -14,7 +14,7 @@ from typing import Any
 
 import promql_parser
 
-from obsgen import links, model, routing, scenarios
+from obsgen import links, model, routing, suites
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.slo_math import exhaustion_s
@@ -105,7 +105,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
     outage = ""
     plan = input_plan(slo)
     if not isinstance(plan, str):
-        for suite in scenarios.build_once(slo, plan):
+        for suite in suites.build_once(slo, plan):
             if alert.name in suite.outage:
                 outage = format_seconds(suite.outage[alert.name].fires * 60)
     return {

@@ -20,8 +20,6 @@ Every other expectation is the exact set of firing alert instances at one evalua
 
 from __future__ import annotations
 
-import re
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -101,61 +99,11 @@ def _align(minute: int, step: int) -> int:
     return -(-minute // step) * step
 
 
-_MEMO: dict[int, tuple[weakref.ref[model.SLO], list[Suite]]] = {}
-
-
-def build_once(slo: model.SLO, plan: InputPlan) -> list[Suite]:
-    """`build`, remembered per SLO object while it lives: the tests target and the runbooks
-    target read the same simulation (about 150 ms per SLO) instead of running it twice."""
-    key = id(slo)
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0]() is slo:
-        return hit[1]
-    suites = build(slo, plan)
-    _MEMO[key] = (weakref.ref(slo, lambda _ref: _MEMO.pop(key, None)), suites)
-    return suites
-
-
-_SHAPES: dict[tuple[object, ...], tuple[tuple[str, ...], list[Suite]]] = {}
-
-
 def build(slo: model.SLO, plan: InputPlan) -> list[Suite]:
-    """The suites of `slo`. Everything a suite holds follows from the SLO's shape (budget,
-    min_events, each tier's windows and `for`, the input mode and number of groups) but for
-    alert names: SLOs of one shape share one computation, renamed (a fleet has few shapes)."""
-    shape = (plan.mode, len(plan.groups), slo.budget, slo.min_events,
-             tuple((a.tier, a.windows, a.for_ms) for a in slo.alerts))
-    names = tuple(a.name for a in slo.alerts)
-    if shape not in _SHAPES:
-        if len(_SHAPES) > 1024:
-            _SHAPES.clear()
-        suites = [_suite(slo, plan, step) for step in sorted({step_for(a) for a in slo.alerts})]
-        _add_quiet(slo, plan, suites)
-        _SHAPES[shape] = (names, suites)
-    built_names, suites = _SHAPES[shape]
-    return suites if built_names == names else _renamed(suites, built_names, slo.alerts)
-
-
-def _renamed(suites: list[Suite], names: tuple[str, ...],
-             alerts: tuple[model.SLOAlert, ...]) -> list[Suite]:
-    """`suites`, computed for alerts named `names`, for `alerts` (same shapes, in order)."""
-    new = dict(zip(names, (a.name for a in alerts), strict=True))
-    by_name = {a.name: a for a in alerts}
-    # Alert names are CamelCase words: \b keeps one name from matching inside another.
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(new, key=len, reverse=True)))
-                         + r")\b")
-
-    def text(value: str) -> str:
-        return pattern.sub(lambda m: new[m[1]], value)
-
-    return [Suite(
-        suite.step, tuple(by_name[new[a.name]] for a in suite.alerts),
-        [Scenario(text(sc.name), sc.phases,
-                  [Check(c.minute, new[c.alert], c.groups) for c in sc.checks],
-                  sc.zero_ratio_at, sc.silent_until) for sc in suite.scenarios],
-        {new[k]: v for k, v in suite.threshold.items()},
-        {new[k]: v for k, v in suite.outage.items()},
-    ) for suite in suites]
+    """The suites of `slo`, computed afresh (`obsgen.suites.build_once` remembers them)."""
+    suites = [_suite(slo, plan, step) for step in sorted({step_for(a) for a in slo.alerts})]
+    _add_quiet(slo, plan, suites)
+    return suites
 
 
 def _suite(slo: model.SLO, plan: InputPlan, step: int) -> Suite:

@@ -141,9 +141,9 @@ def test_explain_prints_the_firing_times_the_generated_tests_assert(target: str)
 
 
 def test_slos_of_one_shape_share_a_simulation_renamed_exactly(tmp_path: Path) -> None:
-    """`scenarios.build` computes a shape once and renames it for look-alike SLOs: each
-    renamed suite equals the one computed afresh, alert names swapped everywhere."""
-    from obsgen import scenarios
+    """`suites.shaped` computes a shape once and renames it for look-alike SLOs: each
+    renamed suite equals the one `scenarios.build` computes afresh."""
+    from obsgen import scenarios, suites
     from obsgen.traffic import input_plan
 
     spec = """apiVersion: obsgen/v1
@@ -163,14 +163,13 @@ slos:
     (tmp_path / "b.yaml").write_text(spec.format(name="pay-api", slo="api"))
     slos = [s for svc in api.project(tmp_path).services for s in svc.slos]
     assert len({a.name for s in slos for a in s.alerts}) == 4
-    scenarios._SHAPES.clear()
     plans = [input_plan(s) for s in slos]
-    assert not any(isinstance(p, str) for p in plans)
     pairs = [(s, p) for s, p in zip(slos, plans, strict=True) if not isinstance(p, str)]
-    shared = [scenarios.build(s, p) for s, p in pairs]
-    assert len(scenarios._SHAPES) == 1
-    for (slo, plan), suites in zip(pairs, shared, strict=True):
-        scenarios._SHAPES.clear()
-        assert suites == scenarios.build(slo, plan)
+    assert len(pairs) == 2
+    suites.SHAPES.clear()
+    shared = [suites.shaped(s, p) for s, p in pairs]
+    assert len(suites.SHAPES) == 1
+    for (slo, plan), found in zip(pairs, shared, strict=True):
+        assert found == scenarios.build(slo, plan)
         names = {a.name for a in slo.alerts}
-        assert {c.alert for su in suites for sc in su.scenarios for c in sc.checks} == names
+        assert {c.alert for su in found for sc in su.scenarios for c in sc.checks} == names

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Any
 
-from obsgen import model, scenarios
+from obsgen import model, suites
 from obsgen.durations import format_seconds
 from obsgen.scenarios import Check, Scenario
 from obsgen.simulate import Counters, Phase
@@ -44,7 +44,7 @@ def render(project: model.Project) -> dict[str, str]:
             if isinstance(plan, str):
                 notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
-            for suite in scenarios.build_once(slo, plan):
+            for suite in suites.build_once(slo, plan):
                 files.setdefault(suite.step, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
