@@ -2,6 +2,8 @@
 
 1. Compile a synthetic fleet of 1,000 services x 5 SLOs (one spec file each) with
    `obsgen generate`, in a fresh process: wall time, peak memory (max RSS), output size.
+   Then the same fleet stage by stage (`benchmarks/stages.py`: load, validate, build, each
+   target), in a fresh process.
 2. `obsgen validate` on the repository's specs/, process start included (what a user waits).
 
 Targets on the 2-core reference machine: the fleet in <= 5 s and <= 500 MB; validating the
@@ -69,6 +71,12 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+def stages(specs: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks/stages.py"), str(specs)],
+                          check=True, capture_output=True, text=True, cwd=ROOT)
+    print(f"fleet {done.stdout.strip()}")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         specs, out = Path(tmp) / "specs", Path(tmp) / "out"
@@ -92,6 +100,7 @@ def main() -> None:
         )
         wall, _ = run(["check", "--specs", str(specs), "--out", str(out)])
         print(f"fleet check (nothing stale): {wall:.2f} s")
+        stages(specs)
     times = [run(["validate", "--specs", "specs"])[0] for _ in range(5)]
     print(
         f"validate specs/ (process start included): best {min(times):.3f} s, "
