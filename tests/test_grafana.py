@@ -3,6 +3,7 @@ models, every query parses, every recorded series a panel reads is recorded."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from obsgen import promql
@@ -215,3 +218,29 @@ def test_place_puts_a_collapsed_rows_panels_below_it() -> None:
     rows = [p["gridPos"]["y"] for p in data["panels"]]
     assert rows == [0, 5, 6]
     assert [(p["gridPos"]["x"], p["gridPos"]["y"]) for p in inner] == [(0, 6), (0, 10)]
+
+
+_PANEL = st.one_of(
+    st.builds(lambda w, h: {"type": "stat", "gridPos": {"w": w, "h": h}},
+              st.integers(1, 30), st.integers(1, 12)),
+    st.builds(lambda: {"type": "row", "panels": []}),
+)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.lists(_PANEL, max_size=25))
+def test_placed_panels_fit_in_reading_order_and_pass_the_grid_check(
+    panels: list[dict[str, Any]]
+) -> None:
+    from obsgen.grid import place, problem
+
+    placed = place({"panels": panels})["panels"]
+    boxes = [(p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"], p["gridPos"]["h"])
+             for p in placed]
+    assert all(x >= 0 and w >= 1 and x + w <= 24 for x, _, w, _ in boxes)
+    for (x1, y1, _, _), (x2, y2, _, _) in itertools.pairwise(boxes):
+        assert (y2, x2) > (y1, x1), "panels keep their order, left to right, top to bottom"
+    for i, (x1, y1, w1, h1) in enumerate(boxes):
+        for x2, y2, w2, h2 in boxes[i + 1:]:
+            assert not (x1 < x2 + w2 and x2 < x1 + w1 and y1 < y2 + h2 and y2 < y1 + h1)
+    assert problem(placed) == ""
