@@ -26,6 +26,16 @@ local service(name, description) = {
         ],
         post_incident: ['Tune autovacuum; monthly partitions; proper indexes.'],
       },
+      tests: [{
+        name: 'an exclusive lock held for 15m opens a ticket',
+        input_series: [
+          { series: 'pg_locks{mode="ExclusiveLock",datname="journal"}', values: '0x10 3x30' },
+        ],
+        expect: [
+          { at: '20m', firing: [] },
+          { at: '30m', firing: [{ mode: 'ExclusiveLock', datname: 'journal' }] },
+        ],
+      }],
     }],
   },
   service('redis', 'Redis: queues and caches of the trading journal.') {
@@ -40,6 +50,11 @@ local service(name, description) = {
         checks: ['redis_evictions_total and memory usage.'],
         actions: ['Increase maxmemory.', 'Enable allkeys-lru.', 'Scale vertically.', 'Purge stale caches.'],
       },
+      tests: [{
+        name: 'evictions for 10m open a ticket',
+        input_series: [{ series: 'redis_evicted_keys_total', values: '0x10 0+5x30' }],
+        expect: [{ at: '10m', firing: [] }, { at: '30m', firing: [{}] }],
+      }],
     }],
   },
 ]
