@@ -7,7 +7,7 @@ STAMP := $(VENV)/.obsgen-installed
 TOOLS := promtool amtool prometheus-blackbox-exporter
 DEBS := prometheus prometheus-alertmanager prometheus-blackbox-exporter
 
-.PHONY: venv generate check lint test bench tools schema reference typecheck clean
+.PHONY: venv generate check lint test bench preview tools schema reference typecheck clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: $(STAMP) tools
 ## Figures: compile a synthetic fleet, time validation of specs/.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+## Draw a generated dashboard with live data to a PNG: make preview DASHBOARD=obsgen-edge
+DASHBOARD ?= obsgen-edge
+preview: $(STAMP) tools
+	$(BIN)/python -m obsgen.preview $(DASHBOARD) --specs specs --out generated
 
 ## Type-check and lint the code.
 typecheck: $(STAMP)
