@@ -32,10 +32,18 @@ from obsgen.grafana_panels import (
 )
 from obsgen.model import fmt_decimal
 from obsgen.spec import dashboards as spec
+from obsgen.spec.dashboards import grafana_free
 from obsgen.targets.prometheus import window_suffix
 
 SCHEMA_VERSION = 41
 """What grafana-foundation-sdk's Grafana 11.6 build writes."""
+SLO_ALL = ".*"
+"""The `slo` variable's value when All is selected."""
+
+
+def evaluable(expr: str) -> str:
+    """A panel query as Grafana sends it to Prometheus with every SLO selected."""
+    return grafana_free(expr).replace("$slo", SLO_ALL)
 
 
 def _base(title: str, uid: str, description: str, tags: list[str]) -> builders.Dashboard:
@@ -53,7 +61,7 @@ def slo_dashboard(svc: model.Service) -> dict[str, Any]:
         board = board.with_variable(
             builders.QueryVariable("slo").label("SLO").datasource(_ds())
             .query(f'label_values(obsgen_slo:objective:ratio{{service="{svc.name}"}}, slo)')
-            .multi(True).include_all(True).all_value(".*")
+            .multi(True).include_all(True).all_value(SLO_ALL)
             .current(_all_current()))
     board = board.with_panel(panel(
         "table", "Firing alerts", width=24, height=6,

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from obsgen.dashboards import evaluable
 from obsgen.live import Incident, LivePrometheus
-from obsgen.spec.dashboards import grafana_free
 
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2a2d33"
 COLUMN_IN, ROW_IN = 0.62, 0.31
@@ -53,7 +53,7 @@ def _legend(template: str, labels: dict[str, str]) -> str:
 
 
 def _expr(target: dict[str, Any]) -> str:
-    return grafana_free(str(target.get("expr", ""))).replace("$slo", ".*")
+    return evaluable(str(target.get("expr", "")))
 
 
 def draw(board: dict[str, Any], live: LivePrometheus, seconds: float, png: Path

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from obsgen import matchers as m
 from obsgen.matchers import Matcher
@@ -33,6 +34,7 @@ from obsgen.spec.routing import (
     Routing,
     Team,
     TimeInterval,
+    Timing,
 )
 
 SEVERITY_CLASSES: dict[str, tuple[str, ...]] = {
@@ -110,10 +112,7 @@ def plan(routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[s
     root = Node(
         "root",
         receiver=defaults.receiver,
-        group_by=tuple(defaults.group_by) if defaults.group_by is not None else None,
-        group_wait=defaults.group_wait,
-        group_interval=defaults.group_interval,
-        repeat_interval=defaults.repeat_interval,
+        **_timing(defaults),
         routes=tuple(_team_node(t) for t in sorted(routing.teams, key=lambda t: t.name)),
     )
     scope = tuple(sorted(set(scope_labels)))
@@ -159,15 +158,19 @@ def _deliveries(
             where,
             receiver=name,
             continue_=last_continues if i == len(names) - 1 else True,
-            group_by=tuple(delivery.group_by) if delivery.group_by is not None else None,
-            group_wait=delivery.group_wait,
-            group_interval=delivery.group_interval,
-            repeat_interval=delivery.repeat_interval,
+            **_timing(delivery),
             active_time_intervals=tuple(delivery.active_time_intervals),
             mute_time_intervals=mute,
         )
         for i, name in enumerate(names)
     ]
+
+
+def _timing(settings: Timing) -> dict[str, Any]:
+    """A route's grouping and timings as Node fields (None: inherited)."""
+    return {"group_by": None if settings.group_by is None else tuple(settings.group_by),
+            "group_wait": settings.group_wait, "group_interval": settings.group_interval,
+            "repeat_interval": settings.repeat_interval}
 
 
 def _inhibitions(

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from obsgen.dashboards import evaluable
 from obsgen.live import Incident, LivePrometheus, exposition, failed_events
-from obsgen.spec.dashboards import grafana_free
 from tests.conftest import ROOT, find_tool
 
 CASES = {"generated": (ROOT / "specs", ROOT / "generated"),
@@ -59,8 +59,7 @@ def _queries(out: Path, unfed: set[tuple[str, str]]) -> list[tuple[str, str, str
                 named = dict(re.findall(r'(service|slo)="([^"]+)"', expr))
                 if "slo" in named and (named.get("service"), named["slo"]) in unfed:
                     continue
-                found.append((path.name, item["title"],
-                              grafana_free(expr).replace("$slo", ".*")))
+                found.append((path.name, item["title"], evaluable(expr)))
     return found
 
 

@@ -7,7 +7,6 @@ import base64
 import http.server
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from obsgen.lint import blackbox_exporter, lint, prometheus_config
+from obsgen.live import free_port
 from tests.conftest import ROOT, find_tool, run_tool
 
 pytestmark = pytest.mark.tools
@@ -72,12 +72,6 @@ def test_an_unknown_prober_passes_the_exporter_check_but_not_lint(tmp_path: Path
     assert done.returncode == 0, "the exporter's own check now catches this: drop ours"
     errors = [f.message for f in lint(out).findings if f.level == "error"]
     assert len(errors) == 1 and "unknown prober 'tpc'" in errors[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 TOKEN, USER, PASSWORD = "probe-token-1", "probe", "probe-password-1"
@@ -154,7 +148,7 @@ def exporter(tmp_path: Path, secrets: dict[str, Path]) -> Iterator[str]:
             key = "credentials_file" if "credentials_file" in auth else "password_file"
             auth[key] = str(path)
     (tmp_path / "blackbox.yaml").write_text(yaml.safe_dump(config))
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "exporter.log").open("w")
     proc = subprocess.Popen(
         [_exporter(), f"--config.file={tmp_path / 'blackbox.yaml'}",

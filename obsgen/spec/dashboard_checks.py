@@ -9,13 +9,12 @@ panels inside the 24-column grid without overlaps (or no positions at all: obsge
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from obsgen import grid, promql
+from obsgen import grid, links, promql
 from obsgen.errors import Diagnostic
 from obsgen.spec.dashboards import grafana_free
 from obsgen.spec.loader import Document
@@ -30,7 +29,8 @@ def jsonnet_path(spec_file: str, relative: str) -> Path:
 
 @lru_cache(maxsize=256)
 def evaluate(path: str) -> dict[str, Any] | str:
-    """The dashboard a Jsonnet file evaluates to, or what is wrong with it."""
+    """The dashboard a Jsonnet file evaluates to (laid out by `grid.place` when it gives no
+    panel a position), or what is wrong with it."""
     import _jsonnet
 
     if not Path(path).is_file():
@@ -108,7 +108,7 @@ def _panels(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
     titles: dict[str, int] = {}
     for i, board in enumerate(svc.dashboards):
-        key = re.sub(r"[^a-z0-9]+", "-", board.title.lower()).strip("-")
+        key = links.dashboard_uid(svc.metadata.name, board.title)
         if key in titles:
             yield doc.diagnostic(("dashboards", i, "title"),
                                  f"dashboard {board.title!r} has the uid of dashboards"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from obsgen import model, suites
@@ -102,24 +103,26 @@ def _firing_check(slo: model.SLO, check: Check, plan: InputPlan) -> dict[str, An
     the ALERTS series, labels and state only. Annotations are asserted once per instance,
     so that a changed summary changes a few lines of a test file, not every check."""
     alert = next(a for a in slo.alerts if a.name == check.alert)
-    fixed = {"alertname": alert.name, "alertstate": "firing"}
-    samples = [{"labels": render_series("ALERTS", {**alert.labels, **plan.groups[g], **fixed}),
-                "value": 1} for g in check.groups]
-    query = "ALERTS{" + ",".join(f'{k}="{v}"' for k, v in {**fixed, **slo.selector}.items())
-    return {"expr": query + "}", "eval_time": _at(check.minute), "exp_samples": samples}
+    return _firing(alert.name, slo.selector, _at(check.minute),
+                   [{**alert.labels, **plan.groups[g]} for g in check.groups])
+
+
+def _firing(name: str, selector: Mapping[str, str], eval_time: str,
+            instances: list[dict[str, str]]) -> dict[str, Any]:
+    """At `eval_time`, exactly `instances` (their full labels) of alert `name` fire among
+    those `selector` matches, read on the ALERTS series."""
+    state = {"alertname": name, "alertstate": "firing"}
+    return {"expr": render_series("ALERTS", {**state, **selector}), "eval_time": eval_time,
+            "exp_samples": [{"labels": render_series("ALERTS", {**labels, **state}), "value": 1}
+                            for labels in instances]}
 
 
 def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
     """A spec's test of a plain alert, checked on the ALERTS series: its labels are the
     instance's labels, without the annotations (which may render {{ $value }})."""
-    query = f'ALERTS{{alertname="{alert.name}",alertstate="firing"}}'
-    checks = []
-    for at_s, firing in test.expect:
-        samples = []
-        for labels in firing:
-            every = {**labels, **alert.labels, "alertname": alert.name, "alertstate": "firing"}
-            samples.append({"labels": render_series("ALERTS", every), "value": 1})
-        checks.append({"expr": query, "eval_time": format_seconds(at_s), "exp_samples": samples})
+    checks = [_firing(alert.name, {}, format_seconds(at_s),
+                      [{**labels, **alert.labels} for labels in firing])
+              for at_s, firing in test.expect]
     return {
         "name": f"{alert.name}: {test.name}",
         "interval": format_seconds(test.interval_s),
