@@ -40,7 +40,7 @@ bench: $(STAMP)
 ## Draw a generated dashboard with live data to a PNG: make preview DASHBOARD=obsgen-edge
 DASHBOARD ?= obsgen-edge
 preview: $(STAMP) tools
-	$(BIN)/python -m obsgen.preview $(DASHBOARD) --specs specs --out generated
+	$(BIN)/python -m obsgen.dev.preview $(DASHBOARD) --specs specs --out generated
 
 ## Type-check and lint the code.
 typecheck: $(STAMP)
@@ -60,7 +60,7 @@ tools:
 
 ## Regenerate the JSON Schema and the README's spec reference from the models.
 reference: $(STAMP)
-	$(BIN)/python -m obsgen.reference --write README.md
+	$(BIN)/python -m obsgen.dev.reference --write README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -59,7 +59,7 @@ def compile_documents(
 ) -> dict[str, str]:
     """Validate, build and render: {path relative to the output folder: text}. Pure, but for
     reading runbook templates."""
-    from obsgen.build import build
+    from obsgen.build.service import build
     from obsgen.targets import render_all
 
     specs, problems = _validated(documents)
@@ -72,7 +72,7 @@ def compile_documents(
 
 def project(specs_dir: Path) -> model.Project:
     """The validated, built project of a specs folder."""
-    from obsgen.build import build
+    from obsgen.build.service import build
 
     specs, problems = _validated(load(specs_dir))
     if problems:

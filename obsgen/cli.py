@@ -84,7 +84,7 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from obsgen import api
-    from obsgen.explain import available, explain, find
+    from obsgen.proof.explain import available, explain, find
 
     project = api.project(args.specs)
     slo = find(project, args.slo)
@@ -96,7 +96,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from obsgen.schema import schema_text
+    from obsgen.spec.schema import schema_text
 
     text = schema_text()
     if args.output:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from obsgen.routing import Plan as RoutingPlan
-from obsgen.slo_math import BurnWindow
+from obsgen.build.burn import BurnWindow
+from obsgen.build.routing import Plan as RoutingPlan
 from obsgen.spec.base import Runbook
 from obsgen.spec.dashboards import Dashboard as DashboardSpec
 

@@ -12,7 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen import api, lint_alertmanager, routing
+from obsgen import api
+from obsgen.build import routing
+from obsgen.lint import alertmanager as lint_alertmanager
 from obsgen.lint import lint
 from tests.conftest import ROOT, find_tool, run_tool
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from obsgen.dashboards import evaluable
-from obsgen.live import Incident, LivePrometheus, exposition, failed_events
+from obsgen.dev.live import Incident, LivePrometheus, exposition, failed_events
+from obsgen.targets.grafana.dashboards import evaluable
 from tests.conftest import ROOT, find_tool
 
 CASES = {"generated": (ROOT / "specs", ROOT / "generated"),
@@ -82,7 +82,7 @@ def test_every_slo_panel_shows_data(prometheus: LivePrometheus) -> None:
 
 @pytest.mark.tools
 def test_preview_draws_every_panel_of_a_dashboard_with_live_data(tmp_path: Path) -> None:
-    from obsgen import preview
+    from obsgen.dev import preview
 
     specs, out = CASES["dashboards"]
     board = json.loads((out / "grafana/dashboards/web/obsgen-shop.json").read_text())
@@ -109,7 +109,7 @@ def test_preview_draws_every_panel_of_a_dashboard_with_live_data(tmp_path: Path)
 
 def test_preview_without_the_dashboard_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                ) -> None:
-    from obsgen import preview
+    from obsgen.dev import preview
 
     assert preview.main(["obsgen-nothing", "--out", str(tmp_path)]) == 3
     assert "no dashboard obsgen-nothing" in capsys.readouterr().err

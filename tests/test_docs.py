@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from obsgen import reference
 from obsgen.api import compile_documents
+from obsgen.dev import reference
 from obsgen.spec.loader import load_yaml_text
 from tests.conftest import ROOT
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from obsgen import promql
-from obsgen.dashboards import evaluable
+from obsgen.targets.grafana.dashboards import evaluable
 from tests.conftest import ROOT
 
 SCHEMAS = ROOT.parent / "shared" / "reference" / "grafana-dashboard-schema-11.6"
@@ -199,7 +199,7 @@ def test_panels_fit_the_grid_without_overlapping(path: Path) -> None:
 
 
 def test_place_flows_panels_and_wraps_before_the_edge() -> None:
-    from obsgen.grid import place
+    from obsgen.targets.grafana.grid import place
 
     panels = [{"type": "timeseries", "gridPos": {"w": w, "h": h}} for w, h in
               [(10, 8), (4, 6), (12, 8), (24, 3)]]
@@ -209,7 +209,7 @@ def test_place_flows_panels_and_wraps_before_the_edge() -> None:
 
 
 def test_place_puts_a_collapsed_rows_panels_below_it() -> None:
-    from obsgen.grid import place
+    from obsgen.targets.grafana.grid import place
 
     inner = [{"type": "stat", "gridPos": {"w": 16, "h": 4}} for _ in range(2)]
     data = place({"panels": [{"type": "stat", "gridPos": {"w": 24, "h": 5}},
@@ -232,7 +232,7 @@ _PANEL = st.one_of(
 def test_placed_panels_fit_in_reading_order_and_pass_the_grid_check(
     panels: list[dict[str, Any]]
 ) -> None:
-    from obsgen.grid import place, problem
+    from obsgen.targets.grafana.grid import place, problem
 
     placed = place({"panels": panels})["panels"]
     boxes = [(p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"], p["gridPos"]["h"])

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from obsgen.dev.live import free_port
 from obsgen.lint import blackbox_exporter, lint, prometheus_config
-from obsgen.live import free_port
 from tests.conftest import ROOT, find_tool, run_tool
 
 pytestmark = pytest.mark.tools

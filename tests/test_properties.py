@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from obsgen.api import compile_documents
 from obsgen.errors import SpecError
 from obsgen.spec.loader import load_yaml_text
-from obsgen.yamlout import dump
+from obsgen.targets.yamlout import dump
 from tests.conftest import find_tool, run_tool
 
 names = st.one_of(

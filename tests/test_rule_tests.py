@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from obsgen import api, durations
-from obsgen.explain import explain, find
 from obsgen.lint import lint
-from obsgen.scenarios import step_for
+from obsgen.proof.explain import explain, find
+from obsgen.proof.scenarios import step_for
 from obsgen.targets import prometheus_tests
 from tests.conftest import ROOT, find_tool, run_tool
 
@@ -143,8 +143,8 @@ def test_explain_prints_the_firing_times_the_generated_tests_assert(target: str)
 def test_slos_of_one_shape_share_a_simulation_renamed_exactly(tmp_path: Path) -> None:
     """`suites.shaped` computes a shape once and renames it for look-alike SLOs: each
     renamed suite equals the one `scenarios.build` computes afresh."""
-    from obsgen import scenarios, suites
-    from obsgen.traffic import input_plan
+    from obsgen.proof import scenarios, suites
+    from obsgen.proof.traffic import input_plan
 
     spec = """apiVersion: obsgen/v1
 kind: Service

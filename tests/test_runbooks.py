@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from obsgen import api, cli, markdown
+from obsgen import api, cli
 from obsgen.lint import runbook_links
+from obsgen.targets.runbooks import markdown
 from tests.conftest import ROOT, snapshot
 
 OUTPUTS = [ROOT / "generated", *sorted(ROOT.glob("tests/golden/*/expected"))]

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from obsgen.build.burn import BASE_WINDOW_S, all_windows, burn_windows, exhaustion_s
 from obsgen.durations import format_seconds
-from obsgen.slo_math import BASE_WINDOW_S, all_windows, burn_windows, exhaustion_s
 
 
 def _table(days: int) -> list[tuple[str, str, str]]:

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen.yamlout import dump, scalar
+from obsgen.targets.yamlout import dump, scalar
 
 scalars = st.one_of(
     st.none(),

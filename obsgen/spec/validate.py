@@ -16,14 +16,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from obsgen.build.probes import alert_names as probe_alert_names
 from obsgen.errors import Diagnostic
-from obsgen.probes import alert_names as probe_alert_names
-from obsgen.spec import routing_checks, semantics
 from obsgen.spec.base import Spec
+from obsgen.spec.checks import routing as routing_checks
+from obsgen.spec.checks import semantics
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.models import API_VERSION, Service, Settings
 from obsgen.spec.routing import Routing
 from obsgen.spec.routing_types import SECRET_FILE_FIELDS
+from obsgen.spec.service import API_VERSION, Service, Settings
 
 KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings, "Routing": Routing}
 

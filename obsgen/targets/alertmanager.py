@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from obsgen import model, routing
-from obsgen.routing import Node
+from obsgen import model
+from obsgen.build import routing
+from obsgen.build.routing import Node
 from obsgen.spec.routing import Receiver, TimeInterval
-from obsgen.yamlout import dump
+from obsgen.targets.yamlout import dump
 
 CONFIG = "alertmanager/alertmanager.yaml"
 ROUTES_TEST = "alertmanager/routes.test.yaml"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from obsgen import model
-from obsgen.yamlout import dump
+from obsgen.targets.yamlout import dump
 
 MODULES = "blackbox/blackbox.yaml"
 SCRAPE = "prometheus/scrape/blackbox.yaml"

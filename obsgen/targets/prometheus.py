@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from obsgen import model
+from obsgen.build.burn import BASE_WINDOW_S, all_windows
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.promql import substitute_window
-from obsgen.slo_math import BASE_WINDOW_S, all_windows
-from obsgen.yamlout import dump
+from obsgen.targets.yamlout import dump
 
 ERRORS = "obsgen_slo:errors:rate5m"
 REQUESTS = "obsgen_slo:requests:rate5m"
@@ -122,7 +122,7 @@ def sli_rules(slo: model.SLO) -> list[dict[str, Any]]:
 
 
 def _fastest_window(slo: model.SLO) -> int:
-    from obsgen.slo_math import burn_windows
+    from obsgen.build.burn import burn_windows
 
     return burn_windows(slo.period_days, "page")[0].long_s
 

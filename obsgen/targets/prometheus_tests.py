@@ -15,14 +15,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from obsgen import model, suites
+from obsgen import model
 from obsgen.durations import format_seconds
-from obsgen.scenarios import Check, Scenario
-from obsgen.simulate import Counters, Phase
-from obsgen.synth import render_series
+from obsgen.proof import suites
+from obsgen.proof.scenarios import Check, Scenario
+from obsgen.proof.simulate import Counters, Phase
+from obsgen.proof.synth import render_series
+from obsgen.proof.traffic import InputPlan, input_plan
 from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
-from obsgen.traffic import InputPlan, input_plan
-from obsgen.yamlout import dump
+from obsgen.targets.yamlout import dump
 
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
 

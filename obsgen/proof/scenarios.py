@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from obsgen import model
+from obsgen.build.burn import BurnWindow
 from obsgen.durations import format_seconds
-from obsgen.simulate import Counters, Phase, Recorded, Timeline, record, simulate
-from obsgen.slo_math import BurnWindow
-from obsgen.traffic import InputPlan
+from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, record, simulate
+from obsgen.proof.traffic import InputPlan
 
 BASE_TOTAL = 1_000_000
 """Events a minute in the synthetic traffic: integers keep every counter value exact."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from obsgen import model
-from obsgen.synth import Selector, parse_selector, render_series, satisfy
+from obsgen.proof.synth import Selector, parse_selector, render_series, satisfy
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from typing import Any
 
 import jinja2
 
-from obsgen import markdown, model
+from obsgen import model
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
-from obsgen.runbook_context import alert_pages
 from obsgen.spec.loader import display_name
+from obsgen.targets.runbooks import markdown
+from obsgen.targets.runbooks.context import alert_pages
 
 FOLDER = "runbooks"
 TEMPLATES = ("alert.md.j2", "slo-alert.md.j2", "index.md.j2", "service.md.j2")
@@ -27,7 +28,7 @@ TEMPLATES = ("alert.md.j2", "slo-alert.md.j2", "index.md.j2", "service.md.j2")
 def default_templates() -> Path:
     """obsgen's own templates: installed beside the package (obsgen/templates in a wheel),
     or the repository's templates/ in a source checkout and an editable install."""
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]
     for folder in (package / "templates", package.parent / "templates"):
         if (folder / "slo-alert.md.j2").is_file():
             return folder

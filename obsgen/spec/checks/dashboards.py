@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from obsgen import grid, links, promql
+from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.spec.dashboards import grafana_free
 from obsgen.spec.loader import Document
-from obsgen.spec.models import Service
+from obsgen.spec.service import Service
+from obsgen.targets.grafana import grid
 
 SUFFIX = ".dashboard.jsonnet"
 
@@ -108,7 +109,7 @@ def _panels(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
     titles: dict[str, int] = {}
     for i, board in enumerate(svc.dashboards):
-        key = links.dashboard_uid(svc.metadata.name, board.title)
+        key = conventions.dashboard_uid(svc.metadata.name, board.title)
         if key in titles:
             yield doc.diagnostic(("dashboards", i, "title"),
                                  f"dashboard {board.title!r} has the uid of dashboards"

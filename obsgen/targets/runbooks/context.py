@@ -14,13 +14,15 @@ from typing import Any
 
 import promql_parser
 
-from obsgen import links, model, routing, suites
+from obsgen import conventions, model
+from obsgen.build import routing
+from obsgen.build.burn import exhaustion_s
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
-from obsgen.slo_math import exhaustion_s
+from obsgen.proof import suites
+from obsgen.proof.traffic import input_plan
 from obsgen.spec.base import Runbook
 from obsgen.targets.prometheus import alert_rule, selector, slo_alert_rule, window_suffix
-from obsgen.traffic import input_plan
 
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 
@@ -143,9 +145,9 @@ def _slo_queries(slo: model.SLO) -> list[dict[str, str]]:
 
 def _links(project: model.Project, service: str, slo: str, expr: str) -> dict[str, str]:
     return {
-        "graph": links.prometheus_graph(project.prometheus_url, expr)
+        "graph": conventions.prometheus_graph(project.prometheus_url, expr)
         if project.prometheus_url else "",
-        "dashboard": links.grafana_dashboard(project.grafana_url, service, slo)
+        "dashboard": conventions.grafana_dashboard(project.grafana_url, service, slo)
         if project.grafana_url else "",
     }
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
-from obsgen.spec.models import API_VERSION, Service, Settings
 from obsgen.spec.routing import Routing
+from obsgen.spec.service import API_VERSION, Service, Settings
 
 SCHEMA_ID = "https://obsgen.dev/schema/obsgen-v1.json"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from obsgen.durations import format_seconds
 from obsgen.model import SLI
-from obsgen.slo_math import BASE_WINDOW_S
-from obsgen.spec import models as spec
+from obsgen.build.burn import BASE_WINDOW_S
+from obsgen.spec import service as spec
 
 BASE = format_seconds(BASE_WINDOW_S)
 

@@ -20,7 +20,7 @@ from grafana_foundation_sdk.models import dashboard as models
 from grafana_foundation_sdk.models import text as text_models
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
-from obsgen import grid
+from obsgen.targets.grafana import grid
 
 DATASOURCE = models.DataSourceRef(type_val="prometheus", uid="${datasource}")
 PanelBuilder = Builder[models.Panel]

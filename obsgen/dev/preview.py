@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from obsgen.dashboards import evaluable
-from obsgen.live import Incident, LivePrometheus
+from obsgen.dev.live import Incident, LivePrometheus
+from obsgen.targets.grafana.dashboards import evaluable
 
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2a2d33"
 COLUMN_IN, ROW_IN = 0.62, 0.31

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from obsgen import dashboards, links, model
-from obsgen.yamlout import dump
+from obsgen import conventions, model
+from obsgen.targets.grafana import dashboards
+from obsgen.targets.yamlout import dump
 
 ROOT = "grafana/dashboards"
 PROVISIONING = "grafana/provisioning/dashboards.yaml"
@@ -28,7 +29,7 @@ def render(project: model.Project) -> dict[str, str]:
     folders: dict[str, str] = {}
     for svc in project.services:
         if svc.slos or svc.alerts:
-            out[path(svc.team, links.dashboard_uid(svc.name))] = text(
+            out[path(svc.team, conventions.dashboard_uid(svc.name))] = text(
                 dashboards.slo_dashboard(svc))
             folders[svc.team] = svc.team
         for board in svc.dashboards:
@@ -37,7 +38,7 @@ def render(project: model.Project) -> dict[str, str]:
             out[path(svc.team, board.uid)] = text(data)
             folders[svc.team] = svc.team
     if any(svc.slos for svc in project.services):
-        out[path(OVERVIEW, links.FLEET_UID)] = text(dashboards.fleet_dashboard(project))
+        out[path(OVERVIEW, conventions.FLEET_UID)] = text(dashboards.fleet_dashboard(project))
         folders[OVERVIEW] = "SLO overview"
     if out:
         out[PROVISIONING] = dump(provisioning(folders, project.grafana_dashboards_path),

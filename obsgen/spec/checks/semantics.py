@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from obsgen import durations
+from obsgen.build.burn import burn_windows
 from obsgen.errors import Diagnostic
-from obsgen.slo_math import burn_windows
-from obsgen.spec import dashboard_checks
+from obsgen.spec.checks import dashboards as dashboard_checks
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.models import RESERVED_LABELS, SLO, Service, Settings
+from obsgen.spec.service import RESERVED_LABELS, SLO, Service, Settings
 
 RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url", "dashboard_url")
 

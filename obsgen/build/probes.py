@@ -26,7 +26,7 @@ from obsgen import durations, model
 from obsgen.durations import format_ms
 from obsgen.spec.probes import Probe
 from obsgen.spec.types import Severity
-from obsgen.synth import render_series
+from obsgen.proof.synth import render_series
 
 TICKET: Severity = "ticket"
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from obsgen import lint_alertmanager
+from obsgen.lint import alertmanager as lint_alertmanager
 
 OWN = "obsgen"
 INSTALL = {

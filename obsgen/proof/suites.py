@@ -13,8 +13,8 @@ import re
 import weakref
 
 from obsgen import model
-from obsgen.scenarios import Check, Scenario, Suite, build
-from obsgen.traffic import InputPlan
+from obsgen.proof.scenarios import Check, Scenario, Suite, build
+from obsgen.proof.traffic import InputPlan
 
 _BY_OBJECT: dict[int, tuple[weakref.ref[model.SLO], list[Suite]]] = {}
 SHAPES: dict[tuple[object, ...], tuple[tuple[str, ...], list[Suite]]] = {}

@@ -10,14 +10,18 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from obsgen import durations, links, model, routing
-from obsgen import probes as probes_core
+from obsgen import durations, model
+
+from obsgen import conventions
+
+from obsgen.build import routing
+from obsgen.build import probes as probes_core
 from obsgen.model import fmt_decimal
-from obsgen.sli import build_sli
-from obsgen.slo_math import BurnWindow, burn_windows, exhaustion_s
-from obsgen.spec import models as spec
-from obsgen.spec.dashboard_checks import evaluate as evaluate_dashboard
-from obsgen.spec.dashboard_checks import jsonnet_path
+from obsgen.build.sli import build_sli
+from obsgen.build.burn import BurnWindow, burn_windows, exhaustion_s
+from obsgen.spec import service as spec
+from obsgen.spec.checks.dashboards import evaluate as evaluate_dashboard
+from obsgen.spec.checks.dashboards import jsonnet_path
 from obsgen.spec.validate import ValidSpecs, default_alert_name
 
 DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
@@ -79,11 +83,11 @@ def build_service(
             built, spec_probe, labels, lambda name: runbook_url(base_url, meta.name, name))
     if grafana_url:
         alerts = [replace(a, annotations=_sorted({
-            **a.annotations, "dashboard_url": links.grafana_dashboard(grafana_url, meta.name)}))
+            **a.annotations, "dashboard_url": conventions.grafana_dashboard(grafana_url, meta.name)}))
             for a in alerts]
         slos = tuple(replace(slo, alerts=tuple(replace(a, annotations=_sorted({
             **a.annotations,
-            "dashboard_url": links.grafana_dashboard(grafana_url, meta.name, slo.name)}))
+            "dashboard_url": conventions.grafana_dashboard(grafana_url, meta.name, slo.name)}))
             for a in slo.alerts)) for slo in slos)
     boards = []
     for board in svc.dashboards:
@@ -93,7 +97,7 @@ def build_service(
             assert not isinstance(evaluated, str), evaluated  # validation reported it
             data = evaluated
         boards.append(model.ServiceDashboard(
-            board.title, links.dashboard_uid(meta.name, board.title), board, data))
+            board.title, conventions.dashboard_uid(meta.name, board.title), board, data))
     return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos,
                          tuple(alerts), tuple(probes), tuple(boards))
 

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from obsgen import api
-from obsgen.traffic import input_plan
+from obsgen.proof.traffic import input_plan
 
 EVENTS_PER_SECOND = 100.0
 HEALTHY_SHARE = 0.01

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Sequence
 
-from obsgen import durations, routing
+from obsgen import durations
+from obsgen.build import routing
 from obsgen.errors import Diagnostic
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.models import Service, Settings
 from obsgen.spec.routing import Delivery, Routing, Timing
+from obsgen.spec.service import Service, Settings
 
 Located = tuple[Document, Routing]
 SINGLE = ("alertmanager_version", "defaults", "inhibitions")
@@ -191,7 +192,7 @@ def _reachability(
     docs: Sequence[Located], services: Sequence[tuple[Document, Service]],
     settings: Settings | None,
 ) -> Iterator[Diagnostic]:
-    from obsgen.build import build_service
+    from obsgen.build.service import build_service
 
     merged = routing.merged([spec for _, spec in docs])
     assert merged is not None
