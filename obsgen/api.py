@@ -49,9 +49,12 @@ def load(specs_dir: Path) -> list[Document]:
 
 
 def _validated(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
+    """The spec checks, then the checks that need built alerts (on what validated)."""
+    from obsgen.build import checks
     from obsgen.spec.validate import validate
 
-    return validate(documents)
+    specs, problems = validate(documents)
+    return specs, [*problems, *checks.problems(specs)]
 
 
 def compile_documents(
@@ -59,7 +62,7 @@ def compile_documents(
 ) -> dict[str, str]:
     """Validate, build and render: {path relative to the output folder: text}. Pure, but for
     reading runbook templates."""
-    from obsgen.build.service import build
+    from obsgen.build import build
     from obsgen.targets import render_all
 
     specs, problems = _validated(documents)
@@ -72,7 +75,7 @@ def compile_documents(
 
 def project(specs_dir: Path) -> model.Project:
     """The validated, built project of a specs folder."""
-    from obsgen.build.service import build
+    from obsgen.build import build
 
     specs, problems = _validated(load(specs_dir))
     if problems:

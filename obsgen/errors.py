@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 # Exit codes are API: documented in the README and asserted by the tests.
 EXIT_OK = 0
@@ -58,6 +59,14 @@ class EnvironmentProblem(ObsgenError):
     """Something outside the specs is wrong: a missing tool, an unwritable folder."""
 
     exit_code = EXIT_ENVIRONMENT
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in messages: relative to the working directory when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def format_path(parts: Sequence[str | int]) -> str:

@@ -180,6 +180,14 @@ _KIND_WORDS = {
 }
 
 
+def grafana_free(expr: str) -> str:
+    """`expr` with Grafana's built-in variables replaced by durations, for parsing."""
+    for name in ("$__rate_interval", "${__rate_interval}", "$__interval", "${__interval}",
+                 "$__range", "${__range}"):
+        expr = expr.replace(name, "5m")
+    return expr
+
+
 def substitute_window(expr: str, window: str) -> str:
     return WINDOW.sub(window, expr)
 

@@ -12,8 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen import api
-from obsgen.build import routing
+from obsgen import api, router
 from obsgen.lint import alertmanager as lint_alertmanager
 from obsgen.lint import lint
 from tests.conftest import ROOT, find_tool, run_tool
@@ -128,7 +127,7 @@ def test_obsgen_routes_like_alertmanager(amtool_config: Path, labels: dict[str, 
         *(f'{k}="{v}"' for k, v in sorted(labels.items())),
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ",".join(routing.deliver(project.routing.tree, labels))
+    assert done.stdout.strip() == ",".join(router.deliver(project.routing.tree, labels))
 
 
 def _load(path: Path) -> Any:

@@ -232,7 +232,8 @@ _PANEL = st.one_of(
 def test_placed_panels_fit_in_reading_order_and_pass_the_grid_check(
     panels: list[dict[str, Any]]
 ) -> None:
-    from obsgen.targets.grafana.grid import place, problem
+    from obsgen.spec.checks.dashboards import grid_problem as problem
+    from obsgen.targets.grafana.grid import place
 
     placed = place({"panels": panels})["panels"]
     boxes = [(p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"], p["gridPos"]["h"])

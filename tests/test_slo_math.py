@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from obsgen.build.burn import BASE_WINDOW_S, all_windows, burn_windows, exhaustion_s
+from obsgen import model
+from obsgen.build.burn import all_windows, burn_windows
+from obsgen.conventions import BASE_WINDOW_S
 from obsgen.durations import format_seconds
 
 
@@ -58,5 +60,15 @@ def test_every_period_is_consistent(days: int) -> None:
 
 
 def test_budget_lasts_period_over_factor() -> None:
-    assert exhaustion_s(30, Decimal("14.4")) == 50 * 3600
-    assert exhaustion_s(30, Decimal("1")) == 30 * 86400
+    assert _slo(30).exhaustion_s(Decimal("14.4")) == 50 * 3600
+    assert _slo(30).exhaustion_s(Decimal("1")) == 30 * 86400
+
+
+def _slo(days: int) -> model.SLO:
+    return model.SLO(
+        service="s", name="x", description="", objective_percent=Decimal("99.9"),
+        objective=Decimal("0.999"), budget=Decimal("0.001"), period_days=days,
+        sli=model.SLI(kind="ratio"), group_by=(), min_events=0, alerts=(),
+        runbook=model.Runbook(), selector={}, windows_s=all_windows(days),
+        fastest_window_s=burn_windows(days, "page")[0].long_s,
+    )

@@ -16,13 +16,13 @@ Windows are whole minutes and never shorter than the base rate window (5m) the S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cache
 
-BASE_WINDOW_S = 300
-"""The rate window of the recorded SLI; every alert window is derived from it."""
+from obsgen.conventions import BASE_WINDOW_S
+from obsgen.model import BurnWindow
+
 PIVOT_DAYS = 28
 TIERS = ("page", "ticket")
 _CANONICAL: dict[str, tuple[tuple[int, int, Decimal], ...]] = {
@@ -31,16 +31,6 @@ _CANONICAL: dict[str, tuple[tuple[int, int, Decimal], ...]] = {
     "ticket": ((86400, 7200, Decimal("0.1")), (259200, 21600, Decimal("0.1"))),
 }
 _FACTOR_PLACES = Decimal("0.0001")
-
-
-@dataclass(frozen=True)
-class BurnWindow:
-    """One condition of a tier: burn above `factor` over both `long_s` and `short_s`."""
-
-    long_s: int
-    short_s: int
-    budget_fraction: Decimal
-    factor: Decimal
 
 
 @cache
@@ -52,18 +42,14 @@ def burn_windows(period_days: int, tier: str) -> tuple[BurnWindow, ...]:
         long_w = max(_minutes(long_s * scale), BASE_WINDOW_S)
         short_w = min(max(_minutes(short_s * scale), BASE_WINDOW_S), long_w)
         factor = (fraction * period_s / long_w).quantize(_FACTOR_PLACES, ROUND_HALF_UP)
-        out.append(BurnWindow(long_w, short_w, fraction, factor.normalize()))
+        out.append(BurnWindow(long_s=long_w, short_s=short_w, budget_fraction=fraction,
+                              factor=factor.normalize()))
     return tuple(out)
 
 
 def _minutes(seconds: Fraction) -> int:
     """Round to whole minutes, halves up."""
     return int((seconds / 60 + Fraction(1, 2)) // 1) * 60
-
-
-def exhaustion_s(period_days: int, factor: Decimal) -> int:
-    """Seconds until the whole budget is spent at a constant burn of `factor`."""
-    return int((Decimal(period_days * 86400) / factor).to_integral_value(ROUND_HALF_UP))
 
 
 @cache

@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 from obsgen import durations, model
 from obsgen.durations import format_ms
 from obsgen.spec.probes import Probe
 from obsgen.spec.types import Severity
-from obsgen.proof.synth import render_series
+from obsgen.matchers import render_series
 
 TICKET: Severity = "ticket"
 
@@ -37,15 +37,6 @@ def job_name(service: str, probe: str) -> str:
 
 def selector(service: str, probe: str) -> str:
     return f'{{job="{job_name(service, probe)}"}}'
-
-
-def alert_names(service: str, probe: Probe) -> Iterator[str]:
-    camel = "".join(p.capitalize() for p in f"{service}-{probe.name}".split("-"))
-    yield f"{camel}ProbeFailing"
-    if probe.http is not None and probe.http.max_latency:
-        yield f"{camel}ProbeSlow"
-    if probe.http is not None and probe.http.url.startswith("https://"):
-        yield f"{camel}CertificateExpiring"
 
 
 def target(probe: Probe) -> str:
@@ -117,16 +108,16 @@ def build_probe(service: str, probe: Probe, extra: dict[str, str]) -> model.Prob
 
 
 def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
-                 runbook_url: Any) -> list[model.Alert]:
-    """The probe's alerts; `runbook_url(name)` gives each one's URL."""
+                 runbook_url: Callable[[str], str], book: model.Runbook) -> list[model.Alert]:
+    """The probe's alerts; `runbook_url(name)` gives each one's URL, `book` their runbook."""
     interval_ms = durations.parse_ms(probe.interval)
     window = format_ms(round((probe.failures - 0.5) * interval_ms))
     sel = selector(built.service, built.name)
     what = f"{built.kind} probe {built.name} of {built.target}"
     series = dict(built.labels) | {"instance": built.target, "job": built.job}
-    names = list(alert_names(built.service, probe))
+    names = list(probe.alert_names(built.service))
     alerts = [_alert(
-        names[0], probe, base, probe.severity, runbook_url,
+        names[0], probe, base, probe.severity, runbook_url, book,
         expr=f"max_over_time(probe_success{sel}[{window}]) == 0\n"
              f"or\nmax_over_time(up{sel}[{window}]) == 0",
         summary=f"{built.service}: {what} failed {probe.failures} times in a row.",
@@ -138,7 +129,7 @@ def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
         assert probe.http is not None and probe.http.max_latency is not None
         limit = durations.parse_ms(probe.http.max_latency) / 1000
         alerts.append(_alert(
-            names[1], probe, base, TICKET, runbook_url,
+            names[1], probe, base, TICKET, runbook_url, book,
             expr=f"min_over_time(probe_duration_seconds{sel}[{window}]) > {limit:g}\n"
                  f"and\nmin_over_time(probe_success{sel}[{window}]) == 1",
             summary=f"{built.service}: {what} is slower than {probe.http.max_latency}.",
@@ -149,19 +140,20 @@ def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
                 "probe_success": ("1", "1")}),
         ))
     if names[-1].endswith("CertificateExpiring"):
-        alerts.append(_cert_alert(names[-1], probe, base, runbook_url, sel, what, series,
-                                  interval_ms))
+        alerts.append(_cert_alert(names[-1], probe, base, runbook_url, book, sel, what,
+                                  series, interval_ms))
     return alerts
 
 
-def _alert(name: str, probe: Probe, base: dict[str, str], severity: str, runbook_url: Any,
-           *, expr: str, summary: str, description: str,
+def _alert(name: str, probe: Probe, base: dict[str, str], severity: str,
+           runbook_url: Callable[[str], str], book: model.Runbook, *, expr: str, summary: str, description: str,
            tests: tuple[model.AlertTest, ...], for_ms: int = 0) -> model.Alert:
     labels = {**base, **probe.labels, "probe": probe.name, "severity": severity}
     annotations = {"summary": summary, "description": description,
                    "runbook_url": runbook_url(name)}
-    return model.Alert(name, expr, for_ms, None, severity, dict(sorted(labels.items())),
-                       dict(sorted(annotations.items())), probe.runbook, tests)
+    return model.Alert(name=name, expr=expr, for_ms=for_ms, keep_firing_for_ms=None,
+                       severity=severity, labels=dict(sorted(labels.items())),
+                       annotations=dict(sorted(annotations.items())), runbook=book, tests=tests)
 
 
 def _consecutive_test(probe: Probe, interval_ms: int, series: dict[str, str],
@@ -172,11 +164,13 @@ def _consecutive_test(probe: Probe, interval_ms: int, series: dict[str, str],
                    for metric, (good, bad) in sorted(values.items()))
     quiet = (8 + k) * iv // 60 * 60
     fires = math.ceil((9 + k) * iv / 60) * 60
-    return (model.AlertTest(f"{k} bad runs in a row fire, {k - 1} do not", iv, inputs,
-                            ((quiet, ()), (fires, (dict(sorted(series.items())),)))),)
+    return (model.AlertTest(name=f"{k} bad runs in a row fire, {k - 1} do not", interval_s=iv,
+                            input_series=inputs,
+                            expect=((quiet, ()), (fires, (dict(sorted(series.items())),)))),)
 
 
-def _cert_alert(name: str, probe: Probe, base: dict[str, str], runbook_url: Any, sel: str,
+def _cert_alert(name: str, probe: Probe, base: dict[str, str],
+                runbook_url: Callable[[str], str], book: model.Runbook, sel: str,
                 what: str, series: dict[str, str], interval_ms: int) -> model.Alert:
     notice_s = durations.parse_ms(probe.certificate_expiry) // 1000
     iv = interval_ms // 1000
@@ -186,11 +180,12 @@ def _cert_alert(name: str, probe: Probe, base: dict[str, str], runbook_url: Any,
     count = fires // iv + 5
     values = f"{notice_s * 4}x9 {notice_s // 2}x{count}"
     test = model.AlertTest(
-        f"a certificate expiring within {probe.certificate_expiry} fires after 15m", iv,
-        ((render_series("probe_ssl_earliest_cert_expiry", series), values),),
-        ((quiet, ()), (fires, (dict(sorted(series.items())),))))
+        name=f"a certificate expiring within {probe.certificate_expiry} fires after 15m",
+        interval_s=iv,
+        input_series=((render_series("probe_ssl_earliest_cert_expiry", series), values),),
+        expect=((quiet, ()), (fires, (dict(sorted(series.items())),))))
     return _alert(
-        name, probe, base, TICKET, runbook_url,
+        name, probe, base, TICKET, runbook_url, book,
         expr=f"probe_ssl_earliest_cert_expiry{sel} - time() < {notice_s}",
         summary=f"{what}: the TLS certificate expires within {probe.certificate_expiry}.",
         description="The earliest certificate of the chain expires in "

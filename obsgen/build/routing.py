@@ -1,8 +1,5 @@
-"""The routing tree, derived from the Routing documents and the labels of generated alerts.
-
-Pure: the validate stage uses `plan` and `deliver` to prove at compile time that every alert
-reaches its team, the Alertmanager target renders the same tree, and the routes test table
-lists what `deliver` computes — which `amtool config routes test` then confirms.
+"""The routing plan: the route tree derived from the Routing documents and the labels obsgen
+puts on every alert, with the receivers, time intervals and inhibitions as model records.
 
 The tree, for each team (in name order):
 
@@ -13,19 +10,20 @@ The tree, for each team (in name order):
       severity=~"ticket|warning"         ticket receivers
       severity="info"                    info receivers
 
-`deliver` walks it exactly as Alertmanager's dispatcher does: depth first, a matching child
-stops the search unless it has `continue`, and a node none of whose children match is itself
-the match.
+`obsgen.router` walks it as Alertmanager's dispatcher does; the build checks use it to prove
+at compile time that every alert reaches its team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from obsgen import conventions
 from obsgen import matchers as m
+from obsgen import model
 from obsgen.matchers import Matcher
+from obsgen.spec.receivers import RECEIVER_KINDS
 from obsgen.spec.routing import (
     Delivery,
     InhibitRule,
@@ -37,56 +35,7 @@ from obsgen.spec.routing import (
     Timing,
 )
 
-SEVERITY_CLASSES: dict[str, tuple[str, ...]] = {
-    "page": ("critical", "page"),
-    "ticket": ("ticket", "warning"),
-    "info": ("info",),
-}
-"""Which alert severities each team delivery takes."""
-FEATURES: dict[str, tuple[str, str]] = {
-    "telegram": ("0.26", "Telegram with bot_token_file"),
-    "webhook.url_file": ("0.26", "webhook url_file"),
-    "msteams": ("0.28", "Microsoft Teams Workflows (msteamsv2_configs)"),
-}
-"""Receiver features newer than Alertmanager 0.25: (first version, what needs it)."""
-
-
-@dataclass(frozen=True)
-class Node:
-    """One route of the tree."""
-
-    kind: str
-    """root, team, mirror, route, page, ticket or info."""
-    matchers: tuple[Matcher, ...] = ()
-    receiver: str | None = None
-    """None: inherited from the parent."""
-    continue_: bool = False
-    group_by: tuple[str, ...] | None = None
-    group_wait: str | None = None
-    group_interval: str | None = None
-    repeat_interval: str | None = None
-    active_time_intervals: tuple[str, ...] = ()
-    mute_time_intervals: tuple[str, ...] = ()
-    routes: tuple[Node, ...] = ()
-
-
-@dataclass(frozen=True)
-class Inhibition:
-    source: tuple[Matcher, ...]
-    target: tuple[Matcher, ...]
-    equal: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Everything the Alertmanager target writes."""
-
-    version: str
-    tree: Node
-    receivers: tuple[Receiver, ...]
-    time_intervals: tuple[TimeInterval, ...]
-    inhibitions: tuple[Inhibition, ...]
-    teams: Mapping[str, Team]
+SEVERITY_CLASSES = conventions.SEVERITY_CLASSES
 
 
 def merged(documents: Sequence[Routing]) -> Routing | None:
@@ -103,32 +52,56 @@ def merged(documents: Sequence[Routing]) -> Routing | None:
     return Routing.model_construct(**values)  # type: ignore[arg-type]
 
 
-def plan(routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[str]) -> Plan:
+def plan(
+    routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[str]
+) -> model.RoutingPlan:
     """The tree and inhibitions. `group_labels`: every SLO's group_by labels;
     `scope_labels`: labels that separate deployments (Settings.rule_labels)."""
     defaults = routing.defaults
     if defaults is None:
         raise AssertionError("validation requires defaults in a Routing document")
-    root = Node(
-        "root",
+    root = model.RouteNode(
+        kind="root",
         receiver=defaults.receiver,
         **_timing(defaults),
         routes=tuple(_team_node(t) for t in sorted(routing.teams, key=lambda t: t.name)),
     )
     scope = tuple(sorted(set(scope_labels)))
-    return Plan(
-        routing.alertmanager_version,
-        root,
-        tuple(routing.receivers),
-        tuple(routing.time_intervals),
-        _inhibitions(routing, tuple(sorted(set(group_labels))), scope),
-        {t.name: t for t in routing.teams},
+    return model.RoutingPlan(
+        version=routing.alertmanager_version,
+        tree=root,
+        receivers=tuple(_receiver(r) for r in routing.receivers),
+        time_intervals=tuple(_interval(t) for t in routing.time_intervals),
+        inhibitions=_inhibitions(routing, tuple(sorted(set(group_labels))), scope),
+        teams={t.name: model.TeamInfo(description=t.description,
+                                      escalation=tuple(t.escalation)) for t in routing.teams},
     )
 
 
-def _team_node(team: Team) -> Node:
+def _receiver(receiver: Receiver) -> model.Receiver:
+    """The receiver as plain data: each destination's settings as the spec gives them."""
+    integrations = []
+    for kind in RECEIVER_KINDS:
+        config = getattr(receiver, kind)
+        if config is not None:
+            integrations.append(model.Integration(
+                kind=kind, settings=config.model_dump(exclude_none=True)))
+    return model.Receiver(name=receiver.name, description=receiver.description,
+                          integrations=tuple(integrations))
+
+
+def _interval(interval: TimeInterval) -> model.TimeInterval:
+    return model.TimeInterval(name=interval.name, spans=tuple(
+        model.TimeSpan(
+            times=tuple((t.start_time, t.end_time) for t in span.times),
+            weekdays=tuple(span.weekdays), days_of_month=tuple(span.days_of_month),
+            months=tuple(span.months), years=tuple(span.years), location=span.location,
+        ) for span in interval.time_intervals))
+
+
+def _team_node(team: Team) -> model.RouteNode:
     mute = tuple(team.mute_time_intervals)
-    children: list[Node] = []
+    children: list[model.RouteNode] = []
     if team.mirror:
         children += _deliveries("mirror", (), team.mirror, mute, last_continues=True)
     for route in team.routes:
@@ -139,23 +112,24 @@ def _team_node(team: Team) -> Node:
         delivery: Delivery | None = getattr(team, tier)
         if delivery:
             children += _deliveries(tier, (m.one_of("severity", severities),), delivery, mute)
-    return Node("team", (m.equal("team", team.name),), routes=tuple(children))
+    return model.RouteNode(kind="team", matchers=(m.equal("team", team.name),),
+                           routes=tuple(children))
 
 
 def _deliveries(
-    kind: str,
+    kind: model.RouteKind,
     where: tuple[Matcher, ...],
     delivery: Delivery | Route,
     team_mute: tuple[str, ...],
     last_continues: bool = False,
-) -> list[Node]:
+) -> list[model.RouteNode]:
     """One sibling route per receiver: all but the last continue, so each gets the alert."""
     mute = tuple(dict.fromkeys((*team_mute, *delivery.mute_time_intervals)))
     names = delivery.receivers
     return [
-        Node(
-            kind,
-            where,
+        model.RouteNode(
+            kind=kind,
+            matchers=where,
             receiver=name,
             continue_=last_continues if i == len(names) - 1 else True,
             **_timing(delivery),
@@ -167,7 +141,7 @@ def _deliveries(
 
 
 def _timing(settings: Timing) -> dict[str, Any]:
-    """A route's grouping and timings as Node fields (None: inherited)."""
+    """A route's grouping and timings as RouteNode fields (None: inherited)."""
     return {"group_by": None if settings.group_by is None else tuple(settings.group_by),
             "group_wait": settings.group_wait, "group_interval": settings.group_interval,
             "repeat_interval": settings.repeat_interval}
@@ -175,59 +149,38 @@ def _timing(settings: Timing) -> dict[str, Any]:
 
 def _inhibitions(
     routing: Routing, group_labels: tuple[str, ...], scope: tuple[str, ...]
-) -> tuple[Inhibition, ...]:
+) -> tuple[model.Inhibition, ...]:
     settings = routing.inhibitions
     page_ticket = settings.page_inhibits_ticket if settings else True
     critical_warning = settings.critical_inhibits_warning if settings else True
-    rules: list[Inhibition] = []
+    rules: list[model.Inhibition] = []
     if page_ticket:
         keys = dict.fromkeys((*group_labels, *scope))
         rest = tuple(x for x in keys if x not in ("service", "slo"))
         rules.append(
-            Inhibition(
-                (m.one_of("severity", SEVERITY_CLASSES["page"]), Matcher("slo", "=~", ".+")),
-                (m.one_of("severity", SEVERITY_CLASSES["ticket"]), Matcher("slo", "=~", ".+")),
-                ("service", "slo", *rest),
+            model.Inhibition(
+                source=(m.one_of("severity", SEVERITY_CLASSES["page"]),
+                        Matcher("slo", "=~", ".+")),
+                target=(m.one_of("severity", SEVERITY_CLASSES["ticket"]),
+                        Matcher("slo", "=~", ".+")),
+                equal=("service", "slo", *rest),
             )
         )
     if critical_warning:
         rules.append(
-            Inhibition(
-                (m.equal("severity", "critical"),),
-                (m.equal("severity", "warning"),),
-                ("service", *(s for s in scope if s != "service")),
+            model.Inhibition(
+                source=(m.equal("severity", "critical"),),
+                target=(m.equal("severity", "warning"),),
+                equal=("service", *(s for s in scope if s != "service")),
             )
         )
     custom: list[InhibitRule] = settings.rules if settings else []
     for rule in custom:
         rules.append(
-            Inhibition(
-                tuple(m.parse(t) for t in rule.source),
-                tuple(m.parse(t) for t in rule.target),
-                tuple(rule.equal),
+            model.Inhibition(
+                source=tuple(m.parse(t) for t in rule.source),
+                target=tuple(m.parse(t) for t in rule.target),
+                equal=tuple(rule.equal),
             )
         )
     return tuple(rules)
-
-
-def matched(node: Node, labels: Mapping[str, str]) -> list[tuple[Node, str]]:
-    """The routes an alert with `labels` is delivered through, with their receivers."""
-    return _match(node, labels, node.receiver or "")
-
-
-def _match(node: Node, labels: Mapping[str, str], inherited: str) -> list[tuple[Node, str]]:
-    if not m.all_match(node.matchers, labels):
-        return []
-    receiver = node.receiver or inherited
-    found: list[tuple[Node, str]] = []
-    for child in node.routes:
-        hits = _match(child, labels, receiver)
-        found += hits
-        if hits and not child.continue_:
-            break
-    return found or [(node, receiver)]
-
-
-def deliver(node: Node, labels: Mapping[str, str]) -> list[str]:
-    """Receiver names in the order Alertmanager notifies them (what amtool prints)."""
-    return [receiver for _, receiver in matched(node, labels)]

@@ -1,4 +1,4 @@
-"""Build stage: validated specs -> the target-neutral model (`obsgen.model`).
+"""Build a service: its SLOs, plain alerts, probes and dashboards as model records.
 
 Defaults are applied and every alert gets its final labels and annotations here, once, so
 that each target renders the same facts.
@@ -7,60 +7,19 @@ that each target renders the same facts.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
-from pathlib import Path
 
-from obsgen import durations, model
-
-from obsgen import conventions
-
-from obsgen.build import routing
+from obsgen import conventions, durations, model
 from obsgen.build import probes as probes_core
-from obsgen.model import fmt_decimal
+from obsgen.build.burn import all_windows, burn_windows
+from obsgen.build.dashboards import build_dashboard
 from obsgen.build.sli import build_sli
-from obsgen.build.burn import BurnWindow, burn_windows, exhaustion_s
+from obsgen.model import fmt_decimal
+from obsgen.spec import base
 from obsgen.spec import service as spec
-from obsgen.spec.checks.dashboards import evaluate as evaluate_dashboard
-from obsgen.spec.checks.dashboards import jsonnet_path
-from obsgen.spec.validate import ValidSpecs, default_alert_name
 
-DEFAULT_SEVERITY = {"page": "page", "ticket": "ticket"}
+DEFAULT_SEVERITY: dict[model.Tier, str] = {"page": "page", "ticket": "ticket"}
 DEFAULT_MIN_EVENTS = 100
-
-
-def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
-    """`templates`: a runbook templates folder given on the command line (overrides Settings)."""
-    settings = specs.settings
-    base_url = settings.runbook_base_url.rstrip("/") if settings else ""
-    extra = dict(settings.rule_labels) if settings else {}
-    grafana_url = settings.grafana_url.rstrip("/") if settings else ""
-    services = [build_service(svc, doc.source, base_url, extra, file=doc.file,
-                              grafana_url=grafana_url) for doc, svc in specs.services]
-    merged = routing.merged([spec for _, spec in specs.routing])
-    plan = None
-    if merged is not None:
-        group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
-        plan = routing.plan(merged, group_labels, extra)
-    if templates is None and settings and settings.runbook_templates:
-        templates = Path(specs.settings_file).parent / settings.runbook_templates
-    return model.Project(
-        tuple(sorted(services, key=lambda s: s.name)),
-        base_url,
-        plan,
-        tuple(sorted({doc.source for doc, _ in specs.routing})),
-        prometheus_url=settings.prometheus_url.rstrip("/") if settings else "",
-        grafana_url=settings.grafana_url.rstrip("/") if settings else "",
-        templates_dir=str(templates.resolve()) if templates else "",
-        blackbox_exporter=settings.blackbox_exporter if settings else "blackbox-exporter:9115",
-        probe_outputs=tuple(settings.probe_outputs) if settings else ("scrape_configs",),
-        grafana_dashboards_path=settings.grafana_dashboards_path if settings
-        else "/var/lib/grafana/dashboards/obsgen",
-    )
-
-
-def runbook_url(base_url: str, service: str, alert: str) -> str:
-    path = f"{service}/{alert}.md"
-    return f"{base_url}/{path}" if base_url else f"runbooks/{path}"
+TIERS: tuple[model.Tier, ...] = ("page", "ticket")
 
 
 def build_service(
@@ -80,26 +39,31 @@ def build_service(
         built = probes_core.build_probe(meta.name, spec_probe, meta.labels)
         probes.append(built)
         alerts += probes_core.build_alerts(
-            built, spec_probe, labels, lambda name: runbook_url(base_url, meta.name, name))
+            built, spec_probe, labels,
+            lambda name: conventions.runbook_url(base_url, meta.name, name),
+            runbook(spec_probe.runbook))
     if grafana_url:
         alerts = [replace(a, annotations=_sorted({
-            **a.annotations, "dashboard_url": conventions.grafana_dashboard(grafana_url, meta.name)}))
+            **a.annotations,
+            "dashboard_url": conventions.grafana_dashboard(grafana_url, meta.name)}))
             for a in alerts]
         slos = tuple(replace(slo, alerts=tuple(replace(a, annotations=_sorted({
             **a.annotations,
             "dashboard_url": conventions.grafana_dashboard(grafana_url, meta.name, slo.name)}))
             for a in slo.alerts)) for slo in slos)
-    boards = []
-    for board in svc.dashboards:
-        data = None
-        if board.jsonnet:
-            evaluated = evaluate_dashboard(str(jsonnet_path(file, board.jsonnet)))
-            assert not isinstance(evaluated, str), evaluated  # validation reported it
-            data = evaluated
-        boards.append(model.ServiceDashboard(
-            board.title, conventions.dashboard_uid(meta.name, board.title), board, data))
-    return model.Service(meta.name, meta.team, meta.tier, meta.description, source, slos,
-                         tuple(alerts), tuple(probes), tuple(boards))
+    return model.Service(
+        name=meta.name, team=meta.team, tier=meta.tier, description=meta.description,
+        source=source, slos=slos, alerts=tuple(alerts), probes=tuple(probes),
+        dashboards=tuple(build_dashboard(meta.name, b, file) for b in svc.dashboards),
+    )
+
+
+def runbook(book: base.Runbook) -> model.Runbook:
+    return model.Runbook(
+        impact=book.impact, symptoms=tuple(book.symptoms), checks=tuple(book.checks),
+        actions=tuple(book.actions), escalation=tuple(book.escalation),
+        post_incident=tuple(book.post_incident),
+    )
 
 
 def _ms(text: str | None) -> int | None:
@@ -116,43 +80,40 @@ def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str)
         **alert.annotations,
         "summary": alert.summary,
         "description": description,
-        "runbook_url": runbook_url(base_url, service, alert.name),
+        "runbook_url": conventions.runbook_url(base_url, service, alert.name),
     }
     return model.Alert(
-        alert.name,
-        alert.expr.strip(),
-        _ms(alert.for_),
-        _ms(alert.keep_firing_for),
-        alert.severity,
-        _sorted(labels),
-        _sorted(annotations),
-        alert.runbook,
-        tuple(
+        name=alert.name,
+        expr=alert.expr.strip(),
+        for_ms=_ms(alert.for_),
+        keep_firing_for_ms=_ms(alert.keep_firing_for),
+        severity=alert.severity,
+        labels=_sorted(labels),
+        annotations=_sorted(annotations),
+        runbook=runbook(alert.runbook),
+        tests=tuple(
             model.AlertTest(
-                t.name,
-                durations.parse_ms(t.interval) // 1000,
-                tuple((i.series, i.values) for i in t.input_series),
-                tuple((durations.parse_ms(e.at) // 1000, tuple(_sorted(f) for f in e.firing))
-                      for e in t.expect),
+                name=t.name,
+                interval_s=durations.parse_ms(t.interval) // 1000,
+                input_series=tuple((i.series, i.values) for i in t.input_series),
+                expect=tuple((durations.parse_ms(e.at) // 1000,
+                              tuple(_sorted(f) for f in e.firing)) for e in t.expect),
             )
             for t in alert.tests
         ),
-        alert.description.strip(),
+        spec_description=alert.description.strip(),
     )
 
 
 def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> model.SLO:
-    percent = Decimal(repr(slo.objective))
-    objective = percent / 100
-    budget = 1 - objective
-    days = durations.parse_ms(slo.window) // 86_400_000
+    days = slo.period_days
     group = tuple(slo.group_by)
     alerts = []
-    for tier in ("page", "ticket"):
+    for tier in TIERS:
         conf: spec.SLOAlert = getattr(slo.alerts, tier)
         if conf.disabled:
             continue
-        name = conf.name or default_alert_name(service, slo.name, tier)
+        name = conf.name or conventions.slo_alert_name(service, slo.name, tier)
         severity = conf.severity or DEFAULT_SEVERITY[tier]
         windows = burn_windows(days, tier)
         labels = {**base, **slo.labels, **conf.labels, "slo": slo.name, "severity": severity}
@@ -160,29 +121,30 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
             **slo.annotations,
             **conf.annotations,
             "summary": _summary(service, slo, tier, group),
-            "description": _description(slo, percent, days, windows),
-            "runbook_url": runbook_url(base_url, service, name),
+            "description": _description(slo, days, windows),
+            "runbook_url": conventions.runbook_url(base_url, service, name),
         }
-        alerts.append(
-            model.SLOAlert(
-                tier, name, severity, windows, _ms(conf.for_), _sorted(labels), _sorted(annotations)
-            )
-        )
+        alerts.append(model.SLOAlert(
+            tier=tier, name=name, severity=severity, windows=windows, for_ms=_ms(conf.for_),
+            labels=_sorted(labels), annotations=_sorted(annotations),
+        ))
     return model.SLO(
         service=service,
         name=slo.name,
         description=slo.description,
-        objective_percent=percent,
-        objective=objective,
-        budget=budget,
+        objective_percent=slo.objective_percent,
+        objective=slo.objective_percent / 100,
+        budget=slo.budget,
         period_days=days,
         sli=build_sli(slo.sli, group, probes_core.selector(service, slo.sli.probe.name)
                       if slo.sli.probe else ""),
         group_by=group,
         min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
         alerts=tuple(alerts),
-        runbook=slo.runbook,
+        runbook=runbook(slo.runbook),
         selector={"service": service, "slo": slo.name},
+        windows_s=all_windows(days),
+        fastest_window_s=burn_windows(days, "page")[0].long_s,
     )
 
 
@@ -192,9 +154,7 @@ def _summary(service: str, slo: spec.SLO, tier: str, group: tuple[str, ...]) -> 
     return f"{service} {slo.name}{where}: error budget burning {speed}"
 
 
-def _description(
-    slo: spec.SLO, percent: Decimal, days: int, windows: tuple[BurnWindow, ...]
-) -> str:
+def _description(slo: spec.SLO, days: int, windows: tuple[model.BurnWindow, ...]) -> str:
     parts = []
     for w in windows:
         parts.append(
@@ -203,10 +163,10 @@ def _description(
             f"still burning over the last {durations.format_seconds(w.short_s)})"
         )
     fastest = windows[0]
-    lasts = durations.format_seconds(round(exhaustion_s(days, fastest.factor) / 60) * 60)
+    lasts = durations.format_seconds(round(model.exhaustion_s(days, fastest.factor) / 60) * 60)
     lead = f"{slo.description.strip()} " if slo.description.strip() else ""
     return (
-        f"{lead}Objective: {fmt_decimal(percent)}% good events over {days}d. "
+        f"{lead}Objective: {fmt_decimal(slo.objective_percent)}% good events over {days}d. "
         f"The error budget is being spent at a rate that would use {' or '.join(parts)}. "
         f"At a burn rate of {fmt_decimal(fastest.factor)}x the whole budget lasts {lasts}."
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from obsgen.durations import format_seconds
 from obsgen.model import SLI
-from obsgen.build.burn import BASE_WINDOW_S
+from obsgen.conventions import BASE_WINDOW_S
 from obsgen.spec import service as spec
 
 BASE = format_seconds(BASE_WINDOW_S)
@@ -24,7 +24,7 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...], probe_selector: str = ""
         good = f"sum_over_time(probe_success{probe_selector}[{BASE}])"
         total = f"{by}({runs}) / {BASE_WINDOW_S}"
         errors = f"({by}({runs}) - {by}({good})) / {BASE_WINDOW_S}"
-        return SLI("probe", errors=errors, total=total,
+        return SLI(kind="probe", errors=errors, total=total,
                    total_selector=f"probe_success{probe_selector}")
     if sli.ratio is not None:
         total = f"{by}(rate({sli.ratio.total}[{BASE}]))"
@@ -34,7 +34,7 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...], probe_selector: str = ""
             good = _or_zero(f"{by}(rate({sli.ratio.good}[{BASE}]))", total)
             errors = f"{total}\n-\n({good})"
         return SLI(
-            "ratio", errors=errors, total=total, errors_selector=sli.ratio.errors or "",
+            kind="ratio", errors=errors, total=total, errors_selector=sli.ratio.errors or "",
             good_selector=sli.ratio.good or "", total_selector=sli.ratio.total,
         )
     if sli.latency is not None:
@@ -48,11 +48,11 @@ def build_sli(sli: spec.SLI, group_by: tuple[str, ...], probe_selector: str = ""
         bucket = f"{lat.histogram}_bucket"
         plain_bucket = f"{bucket}{{{matchers}}}" if matchers else bucket
         return SLI(
-            "latency", errors=f"{total}\n-\n({good})", total=total, good_selector=plain_bucket,
+            kind="latency", errors=f"{total}\n-\n({good})", total=total, good_selector=plain_bucket,
             total_selector=total_sel, le=_go_float(lat.threshold),
         )
     assert sli.raw is not None
-    return SLI("raw", error_ratio=sli.raw.error_ratio)
+    return SLI(kind="raw", error_ratio=sli.raw.error_ratio)
 
 
 def _or_zero(expr: str, total: str) -> str:

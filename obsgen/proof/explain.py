@@ -7,11 +7,11 @@ so every figure printed here is one that `promtool test rules` checks.
 from __future__ import annotations
 
 from obsgen import model
+from obsgen.conventions import tests_path
 from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.proof import suites
 from obsgen.proof.traffic import input_plan
-from obsgen.targets.prometheus_tests import tests_path
 
 
 def find(project: model.Project, target: str) -> model.SLO | None:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from obsgen import model
-from obsgen.build.burn import BurnWindow
 from obsgen.durations import format_seconds
+from obsgen.model import BurnWindow
 from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, record, simulate
 from obsgen.proof.traffic import InputPlan
 

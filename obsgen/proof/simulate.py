@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from obsgen import model
-from obsgen.build.burn import BASE_WINDOW_S
+from obsgen.conventions import BASE_WINDOW_S
 
 STEP_S = 60
 """Sample interval of the synthetic series; evaluations happen every `step` of these."""

@@ -12,53 +12,13 @@ from __future__ import annotations
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]  # Python 3.11+
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from obsgen.matchers import Matcher, Selector, parse_selector, render_series
+
+__all__ = ["Matcher", "Selector", "parse_selector", "regex_examples", "render_series", "satisfy"]
+
 FALLBACK_VALUES = ("200", "ok", "x", "a1", "get", "0")
-
-
-@dataclass(frozen=True)
-class Matcher:
-    name: str
-    op: str  # "=", "!=", "=~", "!~"
-    value: str
-
-    def matches(self, value: str) -> bool:
-        if self.op == "=":
-            return value == self.value
-        if self.op == "!=":
-            return value != self.value
-        hit = re.fullmatch(self.value, value, re.DOTALL) is not None
-        return hit if self.op == "=~" else not hit
-
-
-@dataclass(frozen=True)
-class Selector:
-    metric: str
-    matchers: tuple[Matcher, ...]
-
-    def matches(self, metric: str, labels: dict[str, str]) -> bool:
-        return metric == self.metric and all(
-            m.matches(labels.get(m.name, "")) for m in self.matchers
-        )
-
-
-_OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
-
-
-def parse_selector(text: str) -> Selector:
-    import promql_parser
-
-    parsed: Any = promql_parser.parse(text)
-    metric = parsed.name or ""
-    matchers = []
-    for m in parsed.matchers.matchers:
-        if m.name == "__name__":
-            metric = m.value
-            continue
-        matchers.append(Matcher(m.name, _OPS[str(m.op)], m.value))
-    return Selector(metric, tuple(matchers))
 
 
 def regex_examples(pattern: str) -> list[str]:
@@ -153,7 +113,7 @@ def satisfy(
     for name in names:
         wanted = [m for s in chosen for m in s.matchers if m.name == name]
         pool = [fixed[name]] if name in fixed else _candidates(wanted)
-        value = next((v for v in pool if all(m.matches(v) for m in wanted)), None)
+        value = next((v for v in pool if all(m.accepts(v) for m in wanted)), None)
         if value is None:
             return None
         if value:
@@ -168,19 +128,10 @@ def satisfy(
             continue
         wanted = [w for s in chosen for w in s.matchers if w.name == m.name]
         for value in _candidates([m, *wanted]):
-            if not m.matches(value) and all(w.matches(value) for w in wanted):
+            if not m.accepts(value) and all(w.accepts(value) for w in wanted):
                 trial = {**labels, m.name: value} if value else {
                     k: v for k, v in labels.items() if k != m.name
                 }
                 if not avoid.matches(metric, trial):
                     return trial
     return None
-
-
-def render_series(metric: str, labels: dict[str, str]) -> str:
-    body = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
-    return f"{metric}{{{body}}}" if body else metric
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

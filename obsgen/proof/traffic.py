@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from obsgen import model
-from obsgen.proof.synth import Selector, parse_selector, render_series, satisfy
+from obsgen.matchers import Selector, parse_selector, render_series
+from obsgen.proof.synth import satisfy
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _group_values(group_by: tuple[str, ...], selectors: list[Selector]) -> list[
     for label in group_by:
         wanted = [m for s in selectors for m in s.matchers if m.name == label]
         options = [v for v in (f"{label}-a", f"{label}-b", *(m.value for m in wanted))
-                   if all(m.matches(v) for m in wanted)]
+                   if all(m.accepts(v) for m in wanted)]
         if not options:
             return [{}]
         first[label] = options[0]

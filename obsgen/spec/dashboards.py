@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from obsgen import promql
+from obsgen.promql import grafana_free
 from obsgen.spec.base import Spec
 from obsgen.spec.types import fail
 
@@ -25,14 +26,6 @@ def _dashboard_query(value: str) -> str:
         raise fail(f"invalid PromQL: {problem}",
                    "fix the query ($__rate_interval, $__interval and $__range may be used)")
     return value
-
-
-def grafana_free(expr: str) -> str:
-    """`expr` with Grafana's built-in variables replaced by durations, for parsing."""
-    for name in ("$__rate_interval", "${__rate_interval}", "$__interval", "${__interval}",
-                 "$__range", "${__range}"):
-        expr = expr.replace(name, "5m")
-    return expr
 
 
 DashboardQuery = Annotated[str, Field(min_length=1), AfterValidator(_dashboard_query)]

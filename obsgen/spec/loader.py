@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from obsgen.errors import Diagnostic, format_path
+from obsgen.errors import Diagnostic, display_name, format_path
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".jsonnet")
 MAX_NODES = 100_000
@@ -73,14 +73,6 @@ def discover(specs_dir: Path) -> list[Path]:
                     and not name.endswith(".dashboard.jsonnet")):  # a dashboard, not a spec
                 found.append(Path(root) / name)
     return sorted(found, key=lambda p: p.relative_to(specs_dir).as_posix())
-
-
-def display_name(path: Path) -> str:
-    """How a file is named in messages: relative to the working directory when it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_file(path: Path, source: str) -> tuple[list[Document], list[Diagnostic]]:

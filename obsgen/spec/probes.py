@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from obsgen import durations
+from obsgen import conventions, durations
 from obsgen.spec.base import Runbook, Spec
 from obsgen.spec.routing_types import HostPort, absolute_file
 from obsgen.spec.types import Duration, Labels, Severity, SLOName, fail
@@ -169,7 +169,8 @@ class GrpcProbe(Spec):
     """Connect with TLS."""
 
 
-PROBE_KINDS = ("http", "tcp", "dns", "icmp", "grpc")
+ProbeKind = Literal["http", "tcp", "dns", "icmp", "grpc"]
+PROBE_KINDS: tuple[ProbeKind, ...] = ("http", "tcp", "dns", "icmp", "grpc")
 
 
 class Probe(Spec):
@@ -216,8 +217,18 @@ class Probe(Spec):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ProbeKind:
         return next(k for k in PROBE_KINDS if getattr(self, k) is not None)
+
+    def alert_names(self, service: str) -> tuple[str, ...]:
+        """The alerts the probe yields: failing always, slow with http max_latency,
+        certificate expiry for https."""
+        suffixes = ["ProbeFailing"]
+        if self.http is not None and self.http.max_latency:
+            suffixes.append("ProbeSlow")
+        if self.http is not None and self.http.url.startswith("https://"):
+            suffixes.append("CertificateExpiring")
+        return tuple(conventions.probe_alert_name(service, self.name, s) for s in suffixes)
 
     def timing_problem(self) -> tuple[str, str] | None:
         """(field, message) when the timeout does not fit the interval."""

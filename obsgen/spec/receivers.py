@@ -22,6 +22,13 @@ from obsgen.spec.routing_types import (
 )
 from obsgen.spec.types import HttpUrlText, fail
 
+RECEIVER_FEATURES: dict[str, tuple[str, str]] = {
+    "telegram": ("0.26", "Telegram with bot_token_file"),
+    "webhook.url_file": ("0.26", "webhook url_file"),
+    "msteams": ("0.28", "Microsoft Teams Workflows (msteamsv2_configs)"),
+}
+"""Receiver features newer than Alertmanager 0.25: (first version, what needs it)."""
+
 
 class SlackReceiver(Spec):
     """A Slack channel, through an incoming-webhook URL read from a file."""
@@ -130,7 +137,10 @@ class OpsgenieReceiver(Spec):
     api_key: InlineSecret = None
 
 
-RECEIVER_KINDS = ("slack", "pagerduty", "telegram", "email", "webhook", "msteams", "opsgenie")
+ReceiverKind = Literal["slack", "pagerduty", "telegram", "email", "webhook", "msteams",
+                       "opsgenie"]
+RECEIVER_KINDS: tuple[ReceiverKind, ...] = (
+    "slack", "pagerduty", "telegram", "email", "webhook", "msteams", "opsgenie")
 
 
 class Receiver(Spec):

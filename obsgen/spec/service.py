@@ -7,11 +7,12 @@ Unknown keys are errors (`extra="forbid"`); the validate stage adds a did-you-me
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from obsgen import promql
+from obsgen import durations, promql
 from obsgen.spec.alerts import Alert, AlertTest, Expectation, InputSeries
 from obsgen.spec.base import Runbook, Spec
 from obsgen.spec.dashboards import Dashboard
@@ -228,6 +229,20 @@ class SLO(Spec):
     runbook: Runbook = Runbook()
     """Runbook content shared by this SLO's alerts."""
 
+    @property
+    def objective_percent(self) -> Decimal:
+        """The objective as an exact decimal: 99.9, never 99.90000000000001."""
+        return Decimal(repr(self.objective))
+
+    @property
+    def budget(self) -> Decimal:
+        """The error budget as a ratio: 0.001 for 99.9."""
+        return 1 - self.objective_percent / 100
+
+    @property
+    def period_days(self) -> int:
+        return durations.parse_ms(self.window) // 86_400_000
+
     @model_validator(mode="after")
     def _checks(self) -> SLO:
         if len(set(self.group_by)) != len(self.group_by):
@@ -283,4 +298,9 @@ class Settings(Spec):
     """A folder of Jinja2 templates overriding obsgen's defaults by file name (alert.md.j2,
     slo-alert.md.j2, index.md.j2, service.md.j2), relative to this spec file; the
     --templates option overrides it."""
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The settings of a project without a Settings document: every default, once."""
+        return cls(apiVersion="obsgen/v1", kind="Settings")
 

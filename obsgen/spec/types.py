@@ -148,7 +148,7 @@ def _series_values(value: str) -> str:
 
 
 def _series(value: str) -> str:
-    from obsgen.proof.synth import parse_selector
+    from obsgen.matchers import parse_selector
 
     problem = promql.selector_problem(value)
     if problem:

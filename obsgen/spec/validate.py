@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from obsgen.build.probes import alert_names as probe_alert_names
+from obsgen import conventions
 from obsgen.errors import Diagnostic
 from obsgen.spec.base import Spec
 from obsgen.spec.checks import routing as routing_checks
@@ -28,10 +28,8 @@ from obsgen.spec.service import API_VERSION, Service, Settings
 
 KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings, "Routing": Routing}
 
-SLO_ALERT_SUFFIX = {"page": "BurnRate", "ticket": "BudgetBurn"}
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ValidSpecs:
     """Every document that passed, with its source, ready for the build stage."""
 
@@ -42,6 +40,9 @@ class ValidSpecs:
     settings_file: str = ""
     """The file of the Settings document, as shown in messages (relative paths in it are
     relative to its folder)."""
+    routing_checked: bool = False
+    """The Routing documents are valid and consistent, so the build checks may prove that
+    every alert reaches its team (otherwise they would only repeat those problems)."""
 
 
 def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
@@ -65,10 +66,16 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
             routings.append((doc, model))
     problems.extend(_cross_checks(services, settings))
     first_settings = settings[0][1] if settings else None
+    routing_found: list[Diagnostic] = []
     if routing_complete:  # else names declared in the invalid document would look unknown
-        problems.extend(routing_checks.problems(routings, services, first_settings))
+        routing_found = routing_checks.problems(routings, services, first_settings)
+        problems.extend(routing_found)
     settings_file = settings[0][0].file if settings else ""
-    valid = ValidSpecs(tuple(services), first_settings, tuple(routings), settings_file)
+    valid = ValidSpecs(
+        services=tuple(services), settings=first_settings, routing=tuple(routings),
+        settings_file=settings_file,
+        routing_checked=bool(routings) and routing_complete and not routing_found,
+    )
     return valid, problems
 
 
@@ -256,12 +263,8 @@ def slo_alert_names(service: Service) -> Iterable[tuple[PathKey, str]]:
             if alert.name:
                 yield ("slos", i, "alerts", tier, "name"), alert.name
             else:
-                yield ("slos", i, "name"), default_alert_name(service.metadata.name, slo.name, tier)
-
-
-def default_alert_name(service: str, slo: str, tier: str) -> str:
-    camel = "".join(p.capitalize() for p in f"{service}-{slo}".split("-"))
-    return camel + SLO_ALERT_SUFFIX[tier]
+                name = conventions.slo_alert_name(service.metadata.name, slo.name, tier)
+                yield ("slos", i, "name"), name
 
 
 def _cross_checks(
@@ -291,7 +294,7 @@ def _cross_checks(
         for i, probe in enumerate(svc.probes):
             if probe.name in [p.name for p in svc.probes[:i]]:
                 continue  # a duplicate probe name: reported once, by the semantic checks
-            for name in probe_alert_names(svc.metadata.name, probe):
+            for name in probe.alert_names(svc.metadata.name):
                 _unique(problems, seen_alerts, name, doc, ("probes", i, "name"), "alert")
     return problems
 

@@ -15,23 +15,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from obsgen import model
+from obsgen import conventions, model
+from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
 from obsgen.durations import format_seconds
+from obsgen.matchers import render_series
 from obsgen.proof import suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
-from obsgen.proof.synth import render_series
 from obsgen.proof.traffic import InputPlan, input_plan
-from obsgen.targets.prometheus import header, rules_path, selector, service_groups, window_suffix
+from obsgen.targets.prometheus import selector, service_groups
 from obsgen.targets.yamlout import dump
 
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
-
-
-def tests_path(service: str, step: int = 1) -> str:
-    """Tiers evaluated every minute, and the long-window tiers evaluated every 5 minutes."""
-    suffix = "" if step == 1 else ".long-windows"
-    return f"prometheus/tests/{service}{suffix}.test.yaml"
 
 
 def render(project: model.Project) -> dict[str, str]:
@@ -59,7 +54,7 @@ def render(project: model.Project) -> dict[str, str]:
                 "group_eval_order": [g["name"] for g in service_groups(svc)],
                 "tests": tests,
             }
-            comment = "\n".join([header(svc.source), *notes])
+            comment = "\n".join([yaml_header(svc.source), *notes])
             out[tests_path(svc.name, step)] = dump(body, comment)
     return out
 
@@ -183,8 +178,8 @@ def _zero_checks(slo: model.SLO, plan: InputPlan, minute: int) -> list[dict[str,
     fastest = min(w.long_s for a in slo.alerts for w in a.windows)
     out = []
     for metric, value in (
-        (f"obsgen_slo:error_ratio:{window_suffix(fastest)}", 0),
-        ("obsgen_slo:error_budget_remaining:ratio", 1),
+        (error_ratio(fastest), 0),
+        (conventions.BUDGET_REMAINING, 1),
     ):
         samples = []
         for group in plan.groups:

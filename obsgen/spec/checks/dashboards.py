@@ -16,10 +16,9 @@ from typing import Any
 
 from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
-from obsgen.spec.dashboards import grafana_free
+from obsgen.promql import grafana_free
 from obsgen.spec.loader import Document
 from obsgen.spec.service import Service
-from obsgen.targets.grafana import grid
 
 SUFFIX = ".dashboard.jsonnet"
 
@@ -30,8 +29,9 @@ def jsonnet_path(spec_file: str, relative: str) -> Path:
 
 @lru_cache(maxsize=256)
 def evaluate(path: str) -> dict[str, Any] | str:
-    """The dashboard a Jsonnet file evaluates to (laid out by `grid.place` when it gives no
-    panel a position), or what is wrong with it."""
+    """The dashboard a Jsonnet file evaluates to, in grafana-foundation-sdk's canonical form
+    (the Grafana target places its panels when it gives none a position), or what is wrong
+    with it."""
     import _jsonnet
 
     if not Path(path).is_file():
@@ -43,11 +43,9 @@ def evaluate(path: str) -> dict[str, Any] | str:
         return f"Jsonnet error: {first}"
     if not isinstance(data, dict) or not isinstance(data.get("panels"), list):
         return "it does not evaluate to a dashboard (an object with a list of panels)"
-    problem = _content_problem(data) or grid.problem(data["panels"])
+    problem = _content_problem(data) or grid_problem(data["panels"])
     if problem:
         return problem
-    if not any(isinstance(p, dict) and "gridPos" in p for p in data["panels"]):
-        grid.place(data)
     canonical = sdk_canonical(data)
     dropped = _dropped(data, canonical, "")
     if dropped:
@@ -127,3 +125,33 @@ def problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
         if isinstance(result, str):
             yield doc.diagnostic(("dashboards", i, "jsonnet"), result,
                                  "fix the file so it evaluates to Grafana dashboard JSON")
+
+
+def grid_problem(panels: list[Any]) -> str:
+    """What is wrong with the grid positions a dashboard file gives its top-level panels:
+    some given and some not, a panel past column 24, or two panels overlapping. "" if
+    none are given (obsgen then places them) or all are sound."""
+    items = [p for p in panels if isinstance(p, dict)]
+    given = [p for p in items if isinstance(p.get("gridPos"), dict)]
+    if not given:
+        return ""
+    if len(given) != len(items):
+        title = next(p.get("title", "(untitled)") for p in items if p not in given)
+        return (f"panel {title!r} has no gridPos while others have one: give every panel "
+                "a gridPos, or none and obsgen lays them out")
+    boxes: list[tuple[str, tuple[int, int, int, int]]] = []
+    for item in given:
+        pos, title = item["gridPos"], item.get("title", "(untitled)")
+        try:
+            x, y, w, h = (int(pos.get(k, 0)) for k in ("x", "y", "w", "h"))
+        except (TypeError, ValueError):
+            return f"panel {title!r}: gridPos x, y, w and h must be integers"
+        if x < 0 or y < 0 or w < 1 or h < 1 or x + w > conventions.GRID_COLUMNS:
+            return (f"panel {title!r}: gridPos x={x} w={w} does not fit the 24-column grid"
+                    if x + w > conventions.GRID_COLUMNS else
+                    f"panel {title!r}: gridPos needs x, y >= 0 and w, h >= 1")
+        for other, (ox, oy, ow, oh) in boxes:
+            if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
+                return f"panels {other!r} and {title!r} overlap on the grid"
+        boxes.append((title, (x, y, w, h)))
+    return ""

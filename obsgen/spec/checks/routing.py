@@ -12,9 +12,9 @@ import difflib
 from collections.abc import Iterator, Sequence
 
 from obsgen import durations
-from obsgen.build import routing
 from obsgen.errors import Diagnostic
 from obsgen.spec.loader import Document, PathKey
+from obsgen.spec.receivers import RECEIVER_FEATURES
 from obsgen.spec.routing import Delivery, Routing, Timing
 from obsgen.spec.service import Service, Settings
 
@@ -37,8 +37,6 @@ def problems(
         if svc.metadata.team not in teams:
             found.append(_unknown(doc, ("metadata", "team"), "team", svc.metadata.team, teams,
                                   "add it under teams: in a Routing document"))
-    if not found:
-        found += _reachability(docs, services, settings)
     return found
 
 
@@ -146,7 +144,7 @@ def _versions(docs: Sequence[Located]) -> Iterator[Diagnostic]:
             if receiver.webhook is not None and receiver.webhook.url_file is not None:
                 used.append("webhook.url_file")
             for feature in used:
-                needs, what = routing.FEATURES[feature]
+                needs, what = RECEIVER_FEATURES[feature]
                 if _newer(needs, version):
                     yield doc.diagnostic(
                         ("receivers", i, *feature.split(".")),
@@ -186,40 +184,3 @@ def _timings(docs: Sequence[Located]) -> Iterator[Diagnostic]:
 
 def _ms(text: str | None, default: int) -> int:
     return durations.parse_ms(text) if text else default
-
-
-def _reachability(
-    docs: Sequence[Located], services: Sequence[tuple[Document, Service]],
-    settings: Settings | None,
-) -> Iterator[Diagnostic]:
-    from obsgen.build.service import build_service
-
-    merged = routing.merged([spec for _, spec in docs])
-    assert merged is not None
-    tree = routing.plan(merged, (), ()).tree
-    default = tree.receiver
-    tiers = {sev: tier for tier, sevs in routing.SEVERITY_CLASSES.items() for sev in sevs}
-    extra = dict(settings.rule_labels) if settings else {}
-    for doc, svc in services:
-        built = build_service(svc, doc.source, "", extra, file=doc.file)
-        alerts: list[tuple[PathKey, str, dict[str, str]]] = [
-            (("slos", i, "alerts", a.tier, "severity"), a.name, dict(a.labels))
-            for i, slo in enumerate(built.slos) for a in slo.alerts
-        ]
-        probe_index = {p.name: j for j, p in enumerate(svc.probes)}
-        alerts += [(("alerts", i, "severity") if i < len(svc.alerts)
-                    else ("probes", probe_index[a.labels["probe"]], "severity"),
-                    a.name, dict(a.labels)) for i, a in enumerate(built.alerts)]
-        for at, name, labels in alerts:
-            hits = routing.matched(tree, {**labels, "alertname": name})
-            if all(node.kind in ("root", "team", "mirror") for node, _ in hits):
-                severity = labels.get("severity", "")
-                yield doc.diagnostic(
-                    at,
-                    f"alert {name} (severity {severity}) reaches no receiver of team "
-                    f"{svc.metadata.team!r}, only the default {default!r}"
-                    + (" and the team's mirrors" if len(hits) > 1 or hits[0][0].kind == "mirror"
-                       else ""),
-                    f"give team {svc.metadata.team!r} a {tiers.get(severity, 'page')} delivery "
-                    "or a route that matches it, or change the severity",
-                )

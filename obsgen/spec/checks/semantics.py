@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
-from obsgen import durations
-from obsgen.build.burn import burn_windows
 from obsgen.errors import Diagnostic
 from obsgen.spec.checks import dashboards as dashboard_checks
 from obsgen.spec.loader import Document, PathKey
@@ -124,23 +121,3 @@ def _slo_problems(doc: Document, at: PathKey, slo: SLO) -> Iterator[Diagnostic]:
             "a raw SLI counts no events, so there is nothing to guard",
             "remove min_events (it applies to ratio and latency SLIs)",
         )
-    budget = 1 - Decimal(repr(slo.objective)) / 100
-    days = durations.parse_ms(slo.window) // 86_400_000
-    for tier in ("page", "ticket"):
-        if getattr(slo.alerts, tier).disabled:
-            continue
-        windows = burn_windows(days, tier)
-        if all(w.factor * budget >= 1 for w in windows):
-            factors = ", ".join(f"{_plain(w.factor)}x" for w in windows)
-            yield doc.diagnostic(
-                (*at, "objective"),
-                f"the {tier} alert can never fire: even a total outage burns this "
-                f"{_plain(budget * 100)}% budget at only {_plain(1 / budget)}x, below every "
-                f"{days}d {tier} threshold ({factors})",
-                f"raise the objective, shorten the window, or set alerts.{tier}.disabled: true",
-            )
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.quantize(Decimal("0.0001")).normalize(), "f")
-    return text

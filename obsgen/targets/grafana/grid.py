@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-COLUMNS = 24
+from obsgen.conventions import GRID_COLUMNS as COLUMNS
 
 
 def place(data: dict[str, Any]) -> dict[str, Any]:
@@ -45,33 +45,3 @@ def _flow(panels: list[dict[str, Any]], top: int) -> int:
         item["gridPos"] = {"h": height, "w": width, "x": x, "y": y}
         x, line = x + width, max(line, height)
     return y + line
-
-
-def problem(panels: list[Any]) -> str:
-    """What is wrong with the grid positions a dashboard file gives its top-level panels:
-    some given and some not, a panel past column 24, or two panels overlapping. "" if
-    none are given (obsgen then places them) or all are sound."""
-    items = [p for p in panels if isinstance(p, dict)]
-    given = [p for p in items if isinstance(p.get("gridPos"), dict)]
-    if not given:
-        return ""
-    if len(given) != len(items):
-        title = next(p.get("title", "(untitled)") for p in items if p not in given)
-        return (f"panel {title!r} has no gridPos while others have one: give every panel "
-                "a gridPos, or none and obsgen lays them out")
-    boxes: list[tuple[str, tuple[int, int, int, int]]] = []
-    for item in given:
-        pos, title = item["gridPos"], item.get("title", "(untitled)")
-        try:
-            x, y, w, h = (int(pos.get(k, 0)) for k in ("x", "y", "w", "h"))
-        except (TypeError, ValueError):
-            return f"panel {title!r}: gridPos x, y, w and h must be integers"
-        if x < 0 or y < 0 or w < 1 or h < 1 or x + w > COLUMNS:
-            return (f"panel {title!r}: gridPos x={x} w={w} does not fit the 24-column grid"
-                    if x + w > COLUMNS else
-                    f"panel {title!r}: gridPos needs x, y >= 0 and w, h >= 1")
-        for other, (ox, oy, ow, oh) in boxes:
-            if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
-                return f"panels {other!r} and {title!r} overlap on the grid"
-        boxes.append((title, (x, y, w, h)))
-    return ""

@@ -9,20 +9,17 @@ adds who receives the alert, from the routing tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import promql_parser
 
-from obsgen import conventions, model
-from obsgen.build import routing
-from obsgen.build.burn import exhaustion_s
+from obsgen import conventions, model, router
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.proof import suites
 from obsgen.proof.traffic import input_plan
-from obsgen.spec.base import Runbook
-from obsgen.targets.prometheus import alert_rule, selector, slo_alert_rule, window_suffix
+from obsgen.targets.prometheus import alert_rule, selector, slo_alert_rule
 
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 
@@ -56,14 +53,14 @@ def alert_pages(project: model.Project) -> list[Page]:
     return pages
 
 
-def _runbook(slo: model.SLO) -> Runbook:
+def _runbook(slo: model.SLO) -> model.Runbook:
     if slo.runbook.impact or not slo.description:
         return slo.runbook
-    return slo.runbook.model_copy(update={"impact": slo.description})
+    return replace(slo.runbook, impact=slo.description)
 
 
 def _common(project: model.Project, svc: model.Service, name: str, severity: str,
-            labels: Any, annotations: Any, rule: dict[str, Any], runbook: Runbook
+            labels: Any, annotations: Any, rule: dict[str, Any], runbook: model.Runbook
             ) -> dict[str, Any]:
     return {
         "name": name,
@@ -76,7 +73,8 @@ def _common(project: model.Project, svc: model.Service, name: str, severity: str
         "expr": rule["expr"].strip(),
         "for": rule.get("for", ""),
         "keep_firing_for": rule.get("keep_firing_for", ""),
-        "runbook": runbook.model_dump(),
+        "runbook": {k: list(v) if isinstance(v, tuple) else v
+                    for k, v in asdict(runbook).items()},
         "routing": _routing(project, svc.team, {**labels, "alertname": name}),
     }
 
@@ -102,7 +100,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
             "short": format_seconds(w.short_s),
             "factor": fmt_decimal(w.factor),
             "budget_percent": fmt_decimal(w.budget_fraction * 100),
-            "exhaustion": format_seconds(round(exhaustion_s(slo.period_days, w.factor) / 60) * 60),
+            "exhaustion": format_seconds(round(slo.exhaustion_s(w.factor) / 60) * 60),
         })
     outage = ""
     plan = input_plan(slo)
@@ -130,13 +128,13 @@ def _slo_queries(slo: model.SLO) -> list[dict[str, str]]:
     sel = selector(slo)
     out = [
         {"what": "Burn rate now (1 = spending the budget exactly over the period)",
-         "expr": f"obsgen_slo:burn_rate:current{sel}"},
+         "expr": f"{conventions.BURN_RATE}{sel}"},
         {"what": "Error budget left over the period (1 = untouched, below 0 = overspent)",
-         "expr": f"obsgen_slo:error_budget_remaining:ratio{sel}"},
+         "expr": f"{conventions.BUDGET_REMAINING}{sel}"},
     ]
     windows = sorted({w.long_s for a in slo.alerts for w in a.windows})
     out += [{"what": f"Error ratio over {format_seconds(s)}",
-             "expr": f"obsgen_slo:error_ratio:{window_suffix(s)}{sel}"} for s in windows[:1]]
+             "expr": f"{conventions.error_ratio(s)}{sel}"} for s in windows[:1]]
     if slo.sli.kind != "raw":
         out.append({"what": "Bad events per second, from the raw series",
                     "expr": slo.sli.errors})
@@ -157,7 +155,7 @@ def _routing(project: model.Project, team: str, labels: dict[str, str]) -> dict[
     if plan is None:
         return {"team": team, "team_description": "", "receivers": [], "escalation": []}
     described = {r.name: r.description for r in plan.receivers}
-    names = list(dict.fromkeys(routing.deliver(plan.tree, labels)))
+    names = list(dict.fromkeys(router.deliver(plan.tree, labels)))
     spec_team = plan.teams.get(team)
     return {
         "team": team,

@@ -1,35 +1,49 @@
-"""The target-neutral model: what the specs mean, resolved once for every target.
-
-Frozen dataclasses, built by `obsgen.build` from validated specs: names resolved, defaults
-applied, durations in milliseconds, objectives as exact decimals, every alert with its final
-labels and annotations. Targets read only this model, never the spec.
-"""
+"""The core of the model: a project of services, each with its SLOs, alerts and probes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
-from obsgen.build.burn import BurnWindow
-from obsgen.build.routing import Plan as RoutingPlan
-from obsgen.spec.base import Runbook
-from obsgen.spec.dashboards import Dashboard as DashboardSpec
+from obsgen.model.dashboards import ServiceDashboard
+from obsgen.model.routing import RoutingPlan
+
+SLIKind = Literal["ratio", "latency", "raw", "probe"]
+Tier = Literal["page", "ticket"]
+ProbeKind = Literal["http", "tcp", "dns", "icmp", "grpc"]
 
 
 def fmt_decimal(value: Decimal) -> str:
     """Plain text of a decimal: 0.999, 14.4, 10 (never 1E+1 or 0.9990000000000001)."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
-@dataclass(frozen=True)
+def exhaustion_s(period_days: int, factor: Decimal) -> int:
+    """Seconds until the whole budget of a `period_days` SLO is spent at a constant burn of
+    `factor`."""
+    seconds = Decimal(period_days * 86400) / factor
+    return int(seconds.to_integral_value(ROUND_HALF_UP))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Runbook:
+    """What the on-call engineer reads when the alert fires."""
+
+    impact: str = ""
+    symptoms: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    escalation: tuple[str, ...] = ()
+    post_incident: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class SLI:
     """How events are counted, as PromQL over the base window."""
 
-    kind: str
-    """ratio, latency or raw."""
+    kind: SLIKind
     errors: str = ""
     """Bad events per second over the base window, aggregated by the SLO's group labels."""
     total: str = ""
@@ -45,9 +59,19 @@ class SLI:
     """Latency SLIs: the `le` value client_golang writes for the threshold."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class BurnWindow:
+    """One condition of a tier: burn above `factor` over both `long_s` and `short_s`."""
+
+    long_s: int
+    short_s: int
+    budget_fraction: Decimal
+    factor: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
 class SLOAlert:
-    tier: str
+    tier: Tier
     name: str
     severity: str
     windows: tuple[BurnWindow, ...]
@@ -56,7 +80,7 @@ class SLOAlert:
     annotations: Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SLO:
     service: str
     name: str
@@ -74,9 +98,17 @@ class SLO:
     runbook: Runbook
     selector: Mapping[str, str]
     """Labels that select this SLO's recorded series: service and slo."""
+    windows_s: tuple[int, ...]
+    """Every window (seconds) the error ratio is recorded over, ascending."""
+    fastest_window_s: int
+    """The long window of the fastest page condition: the SLI and burn rate shown."""
+
+    def exhaustion_s(self, factor: Decimal) -> int:
+        """Seconds until the whole budget is spent at a constant burn of `factor`."""
+        return exhaustion_s(self.period_days, factor)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AlertTest:
     """A spec's promtool test of a plain alert."""
 
@@ -88,7 +120,7 @@ class AlertTest:
     """(seconds from the start, label sets of the firing instances) pairs."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Alert:
     name: str
     expr: str
@@ -103,13 +135,13 @@ class Alert:
     """The description the spec wrote (the annotation falls back to a generated one)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Probe:
     """A synthetic probe: its blackbox_exporter module and its scrape job."""
 
     service: str
     name: str
-    kind: str
+    kind: ProbeKind
     target: str
     module_name: str
     module: Mapping[str, Any]
@@ -121,17 +153,7 @@ class Probe:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class ServiceDashboard:
-    """A dashboard the spec describes: its rows, or the JSON its Jsonnet file evaluated to."""
-
-    title: str
-    uid: str
-    spec: DashboardSpec
-    jsonnet: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Service:
     name: str
     team: str
@@ -145,7 +167,7 @@ class Service:
     dashboards: tuple[ServiceDashboard, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Project:
     services: tuple[Service, ...]
     runbook_base_url: str
@@ -153,10 +175,10 @@ class Project:
     """The Alertmanager routing, when the specs hold Routing documents."""
     routing_sources: tuple[str, ...] = ()
     """The files the Routing documents come from, as named in generated headers."""
-    prometheus_url: str = ""
-    grafana_url: str = ""
-    blackbox_exporter: str = "blackbox-exporter:9115"
-    probe_outputs: tuple[str, ...] = ("scrape_configs",)
-    grafana_dashboards_path: str = "/var/lib/grafana/dashboards/obsgen"
+    prometheus_url: str
+    grafana_url: str
+    blackbox_exporter: str
+    probe_outputs: tuple[str, ...]
+    grafana_dashboards_path: str
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""

@@ -1,0 +1,56 @@
+"""The target-neutral model: what the specs mean, resolved once for every target.
+
+Frozen, keyword-only dataclasses built by `obsgen.build` from validated specs: names
+resolved, defaults applied, durations in milliseconds, objectives as exact decimals, every
+alert with its final labels and annotations. Plain data only: no spec (pydantic) object
+reaches a target, the proof engine or the router, and nothing here imports them
+(tests/test_layers.py checks it).
+
+    core.py        Project, Service, SLO, SLI, alerts and their tests, probes, runbooks
+    routing.py     the Alertmanager routing plan: route tree, receivers, inhibitions
+    dashboards.py  the dashboards a spec describes
+"""
+
+from obsgen.model.core import (
+    SLI,
+    SLO,
+    Alert,
+    AlertTest,
+    BurnWindow,
+    Probe,
+    ProbeKind,
+    Project,
+    Runbook,
+    Service,
+    SLIKind,
+    SLOAlert,
+    Tier,
+    exhaustion_s,
+    fmt_decimal,
+)
+from obsgen.model.dashboards import (
+    DashboardPanel,
+    DashboardRow,
+    DashboardTarget,
+    ServiceDashboard,
+    ThresholdStep,
+)
+from obsgen.model.routing import (
+    Inhibition,
+    Integration,
+    Receiver,
+    RouteKind,
+    RouteNode,
+    RoutingPlan,
+    TeamInfo,
+    TimeInterval,
+    TimeSpan,
+)
+
+__all__ = [
+    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
+    "DashboardTarget", "Inhibition", "Integration", "Probe", "ProbeKind", "Project", "Receiver",
+    "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
+    "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
+    "exhaustion_s", "fmt_decimal",
+]
