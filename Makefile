@@ -58,9 +58,9 @@ tools:
 	  echo "tools: missing$$missing — install them with: sudo apt-get install --no-install-recommends $(DEBS)"; \
 	fi
 
-## Regenerate the JSON Schema and the README's spec reference from the models.
+## Regenerate docs/reference.md (the spec reference) from the models.
 reference: $(STAMP)
-	$(BIN)/python -m obsgen.dev.reference --write README.md
+	$(BIN)/python -m obsgen.dev.reference --write docs/reference.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
