@@ -22,7 +22,6 @@ from grafana_foundation_sdk.builders import dashboard as builders
 from grafana_foundation_sdk.models.dashboard import DashboardLinkType
 
 from obsgen import conventions, model
-from obsgen.conventions import window_suffix
 from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.promql import grafana_free
@@ -60,7 +59,7 @@ def slo_dashboard(svc: model.Service) -> dict[str, Any]:
     if svc.slos:
         board = board.with_variable(
             builders.QueryVariable("slo").label("SLO").datasource(_ds())
-            .query(f'label_values(obsgen_slo:objective:ratio{{service="{svc.name}"}}, slo)')
+            .query(f'label_values({conventions.OBJECTIVE}{{service="{svc.name}"}}, slo)')
             .multi(True).include_all(True).all_value(SLO_ALL)
             .current(_all_current()))
     board = board.with_panel(panel(
@@ -105,13 +104,13 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
     legend = " ".join(f"{{{{{g}}}}}" for g in slo.group_by)
     fastest = min(w.long_s for a in slo.alerts for w in a.windows) if slo.alerts else 3600
     objective = float(slo.objective)
-    budget = f"min{by} (obsgen_slo:error_budget_remaining:ratio{sel})"
+    budget = f"min{by} ({conventions.BUDGET_REMAINING}{sel})"
     out = [panel(
         "timeseries", f"SLI over {format_seconds(fastest)} against the objective", width=10,
         height=8, unit="percentunit", items=[
-            (f"1 - obsgen_slo:error_ratio:{window_suffix(fastest)}{sel}",
+            (f"1 - {conventions.error_ratio(fastest)}{sel}",
              f"SLI {legend}".strip()),
-            (f"obsgen_slo:objective:ratio{sel}", "objective")],
+            (f"{conventions.OBJECTIVE}{sel}", "objective")],
         description=slo.description or f"Good events / all events, {slo.sli.kind} SLI.",
         steps=[(None, "red"), (objective, "green")], lines=True)]
     out.append(panel(
@@ -123,8 +122,8 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
     windows = sorted({w.long_s for a in slo.alerts for w in a.windows})
     out.append(panel(
         "timeseries", "Burn rate per alert window", width=10, height=8, items=[
-            (f"obsgen_slo:error_ratio:{window_suffix(s)}{sel}\n/ on (service, slo) group_left\n"
-             f"obsgen_slo:error_budget:ratio{sel}", f"{format_seconds(s)} {legend}".strip())
+            (f"{conventions.error_ratio(s)}{sel}\n/ on (service, slo) group_left\n"
+             f"{conventions.ERROR_BUDGET}{sel}", f"{format_seconds(s)} {legend}".strip())
             for s in windows],
         description="1 spends the budget exactly over the period; lines mark the alert "
                     "thresholds (red: page, orange: ticket).",
@@ -133,10 +132,10 @@ def slo_panels(slo: model.SLO) -> list[PanelBuilder]:
     if slo.sli.kind != "raw":
         out.append(panel(
             "timeseries", "Events per second", width=12, height=8, unit="reqps", items=[
-                (f"sum{by} (obsgen_slo:requests:rate5m{sel})", f"total {legend}".strip()),
-                (f"sum{by} (obsgen_slo:requests:rate5m{sel})\n- sum{by} "
-                 f"(obsgen_slo:errors:rate5m{sel})", f"good {legend}".strip()),
-                (f"sum{by} (obsgen_slo:errors:rate5m{sel})", f"bad {legend}".strip())],
+                (f"sum{by} ({conventions.REQUESTS}{sel})", f"total {legend}".strip()),
+                (f"sum{by} ({conventions.REQUESTS}{sel})\n- sum{by} "
+                 f"({conventions.ERRORS}{sel})", f"good {legend}".strip()),
+                (f"sum{by} ({conventions.ERRORS}{sel})", f"bad {legend}".strip())],
             description="Total events, and of these the good and the bad ones (5m rates)."))
     out.append(panel(
         "timeseries", "Error budget left over time", width=12, height=8, unit="percentunit",
@@ -172,11 +171,11 @@ def fleet_dashboard(project: model.Project) -> dict[str, Any]:
     by = "by (service, slo)"
     named = _dashboard_label(sorted({svc.name for svc in project.services if svc.slos}))
     table = panel("table", "Every SLO", width=24, height=20, items=[
-        (named(f"100 * max {by} (obsgen_slo:objective:ratio)"), ""),
-        (named(f"100 * min {by} (1 - obsgen_slo:error_ratio:period)"), ""),
-        (named(f"100 * min {by} (obsgen_slo:error_budget_remaining:ratio)"), ""),
+        (named(f"100 * max {by} ({conventions.OBJECTIVE})"), ""),
+        (named(f"100 * min {by} (1 - {conventions.ERROR_RATIO_PERIOD})"), ""),
+        (named(f"100 * min {by} ({conventions.BUDGET_REMAINING})"), ""),
         (named(f'count {by} (ALERTS{{alertstate="firing",slo!=""}}) or '
-               f"0 * max {by} (obsgen_slo:objective:ratio)"), "")],
+               f"0 * max {by} ({conventions.OBJECTIVE})"), "")],
         description="Worst group of each SLO over its whole period. A row opens the "
                     "service's SLO dashboard (uid in the dashboard column) with the SLO "
                     "selected.")
