@@ -17,6 +17,7 @@ from pathlib import Path
 from obsgen import __version__
 from obsgen.errors import (
     EXIT_ENVIRONMENT,
+    EXIT_FINDINGS,
     EXIT_OK,
     EXIT_STALE,
     EnvironmentProblem,
@@ -79,7 +80,7 @@ def _lint(args: argparse.Namespace) -> int:
           file=sys.stderr)
     if report.missing_tools:
         return EXIT_ENVIRONMENT
-    return EXIT_STALE if errors else EXIT_OK
+    return EXIT_FINDINGS if errors else EXIT_OK
 
 
 def _explain(args: argparse.Namespace) -> int:

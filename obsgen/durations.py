@@ -28,11 +28,6 @@ def parse_ms(text: str) -> int:
     return sum(int(g) * unit for g, (_, unit) in zip(match.groups(), _UNITS, strict=True) if g)
 
 
-def parse_seconds(text: str) -> float:
-    """Seconds in a Prometheus duration (may be fractional: "250ms" -> 0.25)."""
-    return parse_ms(text) / 1000
-
-
 @functools.lru_cache(maxsize=8192)
 def format_ms(ms: int) -> str:
     """Canonical text of a duration in days, hours, minutes, seconds and milliseconds.

@@ -37,10 +37,6 @@ class Plan:
     delete: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.write or self.delete)
-
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -18,6 +18,9 @@ from pathlib import Path
 # Exit codes are API: documented in the README and asserted by the tests.
 EXIT_OK = 0
 EXIT_STALE = 1
+"""`obsgen check`: generated/ differs from what the specs compile to."""
+EXIT_FINDINGS = 1
+"""`obsgen lint`: a real tool or obsgen's own checks found an error in generated/."""
 EXIT_INVALID = 2
 EXIT_ENVIRONMENT = 3
 

@@ -17,7 +17,6 @@ from obsgen.spec.base import Spec
 from obsgen.spec.types import fail
 
 PanelType = Literal["timeseries", "stat", "gauge", "table", "text"]
-COLORS = ("green", "yellow", "orange", "red", "blue", "purple", "text")
 
 
 def _dashboard_query(value: str) -> str:

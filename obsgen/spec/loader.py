@@ -15,7 +15,6 @@ so their diagnostics point at the file's first line.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,9 +276,3 @@ class _Builder:
                 merged.setdefault(key, value)
         return merged
 
-
-def iter_documents(
-    files: list[tuple[Path, str]],
-) -> Iterator[tuple[list[Document], list[Diagnostic]]]:
-    for path, source in files:
-        yield load_file(path, source)

@@ -84,7 +84,3 @@ def commas(values: object) -> Trusted:
     items = values if isinstance(values, list | tuple) else [values]
     return Trusted(", ".join(text(v) for v in items))
 
-
-def cell(value: object) -> Trusted:
-    """Literal text inside a table cell (pipes are escaped by `text`)."""
-    return text(value) if str(value).strip() else Trusted(" ")
