@@ -99,7 +99,7 @@ def compile_specs(specs_dir: Path, templates: Path | None = None) -> dict[str, s
 def generate(specs_dir: Path, out_dir: Path, templates: Path | None = None) -> Outcome:
     files = compile_specs(specs_dir, templates)
     out_dir.mkdir(parents=True, exist_ok=True)
-    todo = emit.plan(out_dir, files)
+    todo = emit.changes(out_dir, files)
     emit.apply(out_dir, todo)
     written = tuple(p for p in todo.write if p != emit.MANIFEST)
     return Outcome(written, tuple(todo.delete), tuple(todo.unchanged))

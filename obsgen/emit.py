@@ -32,7 +32,7 @@ MANIFEST = ".obsgen-manifest.json"
 
 
 @dataclass
-class Plan:
+class Changes:
     write: dict[str, bytes] = field(default_factory=dict)
     delete: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -71,10 +71,10 @@ def _safe(rel: str) -> str:
     return rel
 
 
-def plan(out_dir: Path, texts: Mapping[str, str]) -> Plan:
+def changes(out_dir: Path, texts: Mapping[str, str]) -> Changes:
     files = {_safe(p): t.encode("utf-8") for p, t in texts.items()}
     owned = read_manifest(out_dir)
-    result = Plan()
+    result = Changes()
     foreign = []
     for rel, data in sorted(files.items()):
         target = out_dir / rel
@@ -101,7 +101,7 @@ def plan(out_dir: Path, texts: Mapping[str, str]) -> Plan:
     return result
 
 
-def apply(out_dir: Path, todo: Plan) -> None:
+def apply(out_dir: Path, todo: Changes) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for rel, data in todo.write.items():
@@ -153,7 +153,7 @@ def _signals_held() -> Iterator[None]:
 
 def stale_report(out_dir: Path, texts: Mapping[str, str], max_lines: int = 200) -> list[str]:
     """What `generate` would change, as readable lines (unified diffs, cut at `max_lines`)."""
-    todo = plan(out_dir, texts)
+    todo = changes(out_dir, texts)
     lines: list[str] = []
     for rel, data in todo.write.items():
         if rel == MANIFEST:

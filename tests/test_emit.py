@@ -13,8 +13,8 @@ from obsgen.errors import EnvironmentProblem
 from tests.conftest import snapshot
 
 
-def _write(out: Path, files: dict[str, str]) -> emit.Plan:
-    todo = emit.plan(out, files)
+def _write(out: Path, files: dict[str, str]) -> emit.Changes:
+    todo = emit.changes(out, files)
     emit.apply(out, todo)
     return todo
 
@@ -49,7 +49,7 @@ def test_refuses_to_overwrite_a_foreign_file(tmp_path: Path) -> None:
     with pytest.raises(
         EnvironmentProblem, match=r"refusing to overwrite .*b\.yaml: obsgen did not generate it"
     ):
-        emit.plan(tmp_path, {"b.yaml": "b\n", "c.yaml": "c\n"})
+        emit.changes(tmp_path, {"b.yaml": "b\n", "c.yaml": "c\n"})
     assert snapshot(tmp_path) == before
 
 
@@ -82,7 +82,7 @@ def test_failure_while_staging_leaves_everything_as_it_was(
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", failing_open)
-    todo = emit.plan(tmp_path, {"a.yaml": "new a\n", "b.yaml": "b\n", "c/d.yaml": "d\n"})
+    todo = emit.changes(tmp_path, {"a.yaml": "new a\n", "b.yaml": "b\n", "c/d.yaml": "d\n"})
     with pytest.raises(OSError, match="No space left"):
         emit.apply(tmp_path, todo)
     monkeypatch.undo()
@@ -93,7 +93,7 @@ def test_failure_while_staging_leaves_everything_as_it_was(
 
 def test_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match="outside the output folder"):
-        emit.plan(tmp_path, {"../escape.yaml": "x\n"})
+        emit.changes(tmp_path, {"../escape.yaml": "x\n"})
 
 
 def test_stale_report_shows_a_diff(tmp_path: Path) -> None:

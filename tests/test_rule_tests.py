@@ -144,7 +144,7 @@ def test_slos_of_one_shape_share_a_simulation_renamed_exactly(tmp_path: Path) ->
     """`suites.shaped` computes a shape once and renames it for look-alike SLOs: each
     renamed suite equals the one `scenarios.build` computes afresh."""
     from obsgen.proof import scenarios, suites
-    from obsgen.proof.traffic import input_plan
+    from obsgen.proof.traffic import synthetic_inputs
 
     spec = """apiVersion: obsgen/v1
 kind: Service
@@ -163,7 +163,7 @@ slos:
     (tmp_path / "b.yaml").write_text(spec.format(name="pay-api", slo="api"))
     slos = [s for svc in api.project(tmp_path).services for s in svc.slos]
     assert len({a.name for s in slos for a in s.alerts}) == 4
-    plans = [input_plan(s) for s in slos]
+    plans = [synthetic_inputs(s) for s in slos]
     pairs = [(s, p) for s, p in zip(slos, plans, strict=True) if not isinstance(p, str)]
     assert len(pairs) == 2
     suites.SHAPES.clear()

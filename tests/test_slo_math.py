@@ -69,6 +69,6 @@ def _slo(days: int) -> model.SLO:
         service="s", name="x", description="", objective_percent=Decimal("99.9"),
         objective=Decimal("0.999"), budget=Decimal("0.001"), period_days=days,
         sli=model.SLI(kind="ratio"), group_by=(), min_events=0, alerts=(),
-        runbook=model.Runbook(), selector={}, windows_s=all_windows(days),
+        runbook=model.Runbook(), recorded_labels={}, windows_s=all_windows(days),
         fastest_window_s=burn_windows(days, "page")[0].long_s,
     )

@@ -35,7 +35,7 @@ def job_name(service: str, probe: str) -> str:
     return f"blackbox-{service}-{probe}"
 
 
-def selector(service: str, probe: str) -> str:
+def probe_selector(service: str, probe: str) -> str:
     return f'{{job="{job_name(service, probe)}"}}'
 
 
@@ -112,7 +112,7 @@ def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
     """The probe's alerts; `runbook_url(name)` gives each one's URL, `book` their runbook."""
     interval_ms = durations.parse_ms(probe.interval)
     window = format_ms(round((probe.failures - 0.5) * interval_ms))
-    sel = selector(built.service, built.name)
+    sel = probe_selector(built.service, built.name)
     what = f"{built.kind} probe {built.name} of {built.target}"
     series = dict(built.labels) | {"instance": built.target, "job": built.job}
     names = list(probe.alert_names(built.service))

@@ -136,13 +136,13 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
         objective=slo.objective_percent / 100,
         budget=slo.budget,
         period_days=days,
-        sli=build_sli(slo.sli, group, probes_core.selector(service, slo.sli.probe.name)
+        sli=build_sli(slo.sli, group, probes_core.probe_selector(service, slo.sli.probe.name)
                       if slo.sli.probe else ""),
         group_by=group,
         min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
         alerts=tuple(alerts),
         runbook=runbook(slo.runbook),
-        selector={"service": service, "slo": slo.name},
+        recorded_labels={"service": service, "slo": slo.name},
         windows_s=all_windows(days),
         fastest_window_s=burn_windows(days, "page")[0].long_s,
     )

@@ -1,6 +1,6 @@
 """A real Prometheus running generated rules over synthetic traffic, for tests and previews.
 
-The input series are those the rule tests synthesize (`traffic.input_plan`), served on a
+The input series are those the rule tests synthesize (`traffic.synthetic_inputs`), served on a
 local exposition endpoint as counters; `incident` makes the failing share rise for a while,
 so burn rates and budgets move. Prometheus loads a copy of the rules with every group
 interval at 1s and scrapes every second: data appears within seconds, not minutes.
@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from obsgen import api
-from obsgen.proof.traffic import input_plan
+from obsgen.proof.traffic import synthetic_inputs
 
 EVENTS_PER_SECOND = 100.0
 HEALTHY_SHARE = 0.01
@@ -54,7 +54,7 @@ class Traffic:
         traffic = Traffic()
         for svc in api.project(specs).services:
             for slo in svc.slos:
-                plan = input_plan(slo)
+                plan = synthetic_inputs(slo)
                 if isinstance(plan, str):
                     traffic.unfed.add((svc.name, slo.name))
                     continue

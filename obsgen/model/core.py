@@ -96,7 +96,7 @@ class SLO:
     min_events: int
     alerts: tuple[SLOAlert, ...]
     runbook: Runbook
-    selector: Mapping[str, str]
+    recorded_labels: Mapping[str, str]
     """Labels that select this SLO's recorded series: service and slo."""
     windows_s: tuple[int, ...]
     """Every window (seconds) the error ratio is recorded over, ascending."""

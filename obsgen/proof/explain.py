@@ -11,7 +11,7 @@ from obsgen.conventions import tests_path
 from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.proof import suites
-from obsgen.proof.traffic import input_plan
+from obsgen.proof.traffic import synthetic_inputs
 
 
 def find(project: model.Project, target: str) -> model.SLO | None:
@@ -38,7 +38,7 @@ def explain(slo: model.SLO) -> str:
     if slo.min_events:
         lines.append(f"a tier stays quiet while its long window has fewer than "
                      f"{slo.min_events} events")
-    plan = input_plan(slo)
+    plan = synthetic_inputs(slo)
     by_alert = {} if isinstance(plan, str) else {
         a.name: s for s in suites.build_once(slo, plan) for a in s.alerts}
     for alert in slo.alerts:

@@ -27,7 +27,7 @@ from obsgen import model
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
 from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, record, simulate
-from obsgen.proof.traffic import InputPlan
+from obsgen.proof.traffic import SyntheticInputs
 
 BASE_TOTAL = 1_000_000
 """Events a minute in the synthetic traffic: integers keep every counter value exact."""
@@ -58,8 +58,8 @@ class Scenario:
     """No ALERTS sample (pending or firing) for this SLO from the start to this minute."""
 
 
-@dataclass(frozen=True)
-class Timing:
+@dataclass(frozen=True, kw_only=True)
+class Detection:
     """What one tier does, in minutes: from the start of a burn to the alert, from the end
     of the burn to its resolution."""
 
@@ -77,9 +77,9 @@ class Suite:
     """Minutes between evaluations."""
     alerts: tuple[model.SLOAlert, ...]
     scenarios: list[Scenario]
-    threshold: dict[str, list[Timing]]
+    threshold: dict[str, list[Detection]]
     """Per alert, one timing per condition tested at its threshold (slowest window last)."""
-    outage: dict[str, Timing]
+    outage: dict[str, Detection]
 
 
 def step_for(alert: model.SLOAlert) -> int:
@@ -99,14 +99,14 @@ def _align(minute: int, step: int) -> int:
     return -(-minute // step) * step
 
 
-def build(slo: model.SLO, plan: InputPlan) -> list[Suite]:
+def build(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """The suites of `slo`, computed afresh (`obsgen.suites.build_once` remembers them)."""
     suites = [_suite(slo, plan, step) for step in sorted({step_for(a) for a in slo.alerts})]
     _add_quiet(slo, plan, suites)
     return suites
 
 
-def _suite(slo: model.SLO, plan: InputPlan, step: int) -> Suite:
+def _suite(slo: model.SLO, plan: SyntheticInputs, step: int) -> Suite:
     mine = tuple(a for a in slo.alerts if step_for(a) == step)
     ctx = _Context(slo, plan, step)
     longest = _align(max(w.long_s for a in mine for w in a.windows) // 60, step)
@@ -131,7 +131,7 @@ def _tested_conditions(alert: model.SLOAlert, budget: float, step: int
     return reachable if step == 1 else reachable[:1]
 
 
-def _add_quiet(slo: model.SLO, plan: InputPlan, suites: list[Suite]) -> None:
+def _add_quiet(slo: model.SLO, plan: SyntheticInputs, suites: list[Suite]) -> None:
     """One quiet scenario for all tiers: in the cheapest suite where it stays silent (the
     min_events guard estimates a window's events from the part of it that has samples, so a
     short quiet history can make a few requests look like many), else in the longest one."""
@@ -153,7 +153,7 @@ _SIMULATED: dict[tuple[object, ...], Timeline] = {}
 
 
 class _Context:
-    def __init__(self, slo: model.SLO, plan: InputPlan, step: int) -> None:
+    def __init__(self, slo: model.SLO, plan: SyntheticInputs, step: int) -> None:
         self.slo, self.plan, self.step = slo, plan, step
         self.total = traffic_per_minute(slo)
         self.budget = float(slo.budget)
@@ -203,7 +203,7 @@ class _Context:
                     if float(w.factor) * self.budget < 1)
 
     def at_threshold(self, alert: model.SLOAlert, window: BurnWindow
-                     ) -> tuple[Scenario, Timing]:
+                     ) -> tuple[Scenario, Detection]:
         threshold = float(window.factor) * self.budget
         start = _align(max(w.long_s for w in alert.windows) // 60, self.step)
         ceiling = 1.0
@@ -240,10 +240,11 @@ class _Context:
         end = sum(p.minutes for p in phases[0])
         assert fire is not None and quiet is not None
         scenario.checks = self.checks(self.transitions(lines) | {start, end}, lines)
-        return scenario, Timing(rate, window.long_s, fire - start, quiet - (start + burn_len))
+        return scenario, Detection(burn=rate, window_s=window.long_s, fires=fire - start,
+                                   resolves=quiet - (start + burn_len))
 
     def outage(self, alerts: tuple[model.SLOAlert, ...], start: int
-               ) -> tuple[Scenario, dict[str, Timing]]:
+               ) -> tuple[Scenario, dict[str, Detection]]:
         total, healthy = self.total, self.healthy_errors
 
         def phases_for(down: int, rest: int) -> Phases:
@@ -271,7 +272,8 @@ class _Context:
         for alert in alerts:
             fire, quiet = fires[alert.name], resolves[alert.name]
             assert fire is not None and quiet is not None
-            timings[alert.name] = Timing(1 / self.budget, 0, fire - start, quiet - start - down)
+            timings[alert.name] = Detection(burn=1 / self.budget, window_s=0, fires=fire - start,
+                                            resolves=quiet - start - down)
         return scenario, timings
 
     def quiet(self, alerts: tuple[model.SLOAlert, ...], start: int) -> Scenario:

@@ -14,14 +14,14 @@ import weakref
 
 from obsgen import model
 from obsgen.proof.scenarios import Check, Scenario, Suite, build
-from obsgen.proof.traffic import InputPlan
+from obsgen.proof.traffic import SyntheticInputs
 
 _BY_OBJECT: dict[int, tuple[weakref.ref[model.SLO], list[Suite]]] = {}
 SHAPES: dict[tuple[object, ...], tuple[tuple[str, ...], list[Suite]]] = {}
 """Suites per shape, with the alert names they were computed for."""
 
 
-def build_once(slo: model.SLO, plan: InputPlan) -> list[Suite]:
+def build_once(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """`scenarios.build(slo, plan)`, remembered per SLO object and per shape."""
     key = id(slo)
     hit = _BY_OBJECT.get(key)
@@ -32,7 +32,7 @@ def build_once(slo: model.SLO, plan: InputPlan) -> list[Suite]:
     return suites
 
 
-def shaped(slo: model.SLO, plan: InputPlan) -> list[Suite]:
+def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """`scenarios.build(slo, plan)`, computed once per shape and renamed."""
     shape = (plan.mode, len(plan.groups), slo.budget, slo.min_events,
              tuple((a.tier, a.windows, a.for_ms) for a in slo.alerts))

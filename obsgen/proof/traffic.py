@@ -22,13 +22,13 @@ class Series:
 
 
 @dataclass(frozen=True)
-class InputPlan:
+class SyntheticInputs:
     mode: str
     groups: tuple[dict[str, str], ...]
     series: tuple[Series, ...]
 
 
-def input_plan(slo: model.SLO) -> InputPlan | str:
+def synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
     """The series to synthesize for `slo`, or why obsgen cannot."""
     sli = slo.sli
     if sli.kind == "raw":
@@ -65,7 +65,7 @@ def input_plan(slo: model.SLO) -> InputPlan | str:
             role = "errors" if mode.startswith("errors") else "good"
             series += [Series(render_series(part.metric, mine), role, index),
                        Series(render_series(total.metric, all_), "total", index)]
-    return InputPlan(mode, tuple(groups), tuple(series))
+    return SyntheticInputs(mode, tuple(groups), tuple(series))
 
 
 def _group_values(group_by: tuple[str, ...], selectors: list[Selector]) -> list[dict[str, str]]:

@@ -63,19 +63,19 @@ def service_groups(svc: model.Service) -> list[dict[str, Any]]:
     return groups
 
 
-def selector(slo: model.SLO) -> str:
-    return "{" + ",".join(f'{k}="{v}"' for k, v in slo.selector.items()) + "}"
+def recorded_selector(slo: model.SLO) -> str:
+    return "{" + ",".join(f'{k}="{v}"' for k, v in slo.recorded_labels.items()) + "}"
 
 
 def _record(name: str, expr: str, slo: model.SLO) -> dict[str, Any]:
-    return {"record": name, "expr": expr, "labels": dict(slo.selector)}
+    return {"record": name, "expr": expr, "labels": dict(slo.recorded_labels)}
 
 
 def ratio_expr(slo: model.SLO, window: str) -> str:
     """The error ratio over `window`: traffic-weighted for counted SLIs, the user's for raw."""
     if slo.sli.kind == "raw":
         return f"({substitute_window(slo.sli.error_ratio, window)}) >= 0"
-    sel = selector(slo)
+    sel = recorded_selector(slo)
     if window == format_seconds(BASE_WINDOW_S):
         errors, requests = f"{ERRORS}{sel}", f"{REQUESTS}{sel}"
     else:
@@ -94,7 +94,8 @@ def sli_rules(slo: model.SLO) -> list[dict[str, Any]]:
     rules.append(
         _record(
             conventions.BURN_RATE,
-            f"{error_ratio(slo.fastest_window_s)}{selector(slo)} / {fmt_decimal(slo.budget)}",
+            f"{error_ratio(slo.fastest_window_s)}{recorded_selector(slo)}"
+            f" / {fmt_decimal(slo.budget)}",
             slo,
         )
     )
@@ -102,7 +103,7 @@ def sli_rules(slo: model.SLO) -> list[dict[str, Any]]:
 
 
 def period_rules(slo: model.SLO) -> list[dict[str, Any]]:
-    sel = selector(slo)
+    sel = recorded_selector(slo)
     return [
         _record(conventions.OBJECTIVE, f"vector({fmt_decimal(slo.objective)})", slo),
         _record(conventions.ERROR_BUDGET, f"vector({fmt_decimal(slo.budget)})", slo),
@@ -116,7 +117,7 @@ def period_rules(slo: model.SLO) -> list[dict[str, Any]]:
 
 
 def burn_condition(slo: model.SLO, long_s: int, short_s: int, factor: str) -> str:
-    sel = selector(slo)
+    sel = recorded_selector(slo)
     threshold = f"({factor} * {fmt_decimal(slo.budget)})"
     lines = [
         f"{error_ratio(long_s)}{sel} > {threshold}",

@@ -22,8 +22,8 @@ from obsgen.matchers import render_series
 from obsgen.proof import suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
-from obsgen.proof.traffic import InputPlan, input_plan
-from obsgen.targets.prometheus import selector, service_groups
+from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
+from obsgen.targets.prometheus import recorded_selector, service_groups
 from obsgen.targets.yamlout import dump
 
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
@@ -37,7 +37,7 @@ def render(project: model.Project) -> dict[str, str]:
         for slo in svc.slos:
             if not slo.alerts:
                 continue
-            plan = input_plan(slo)
+            plan = synthetic_inputs(slo)
             if isinstance(plan, str):
                 notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
@@ -59,7 +59,7 @@ def render(project: model.Project) -> dict[str, str]:
     return out
 
 
-def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, Any]:
+def slo_test(slo: model.SLO, plan: SyntheticInputs, scenario: Scenario) -> dict[str, Any]:
     test: dict[str, Any] = {
         "name": f"{slo.name}: {scenario.name}",
         "interval": "1m",
@@ -87,19 +87,19 @@ def slo_test(slo: model.SLO, plan: InputPlan, scenario: Scenario) -> dict[str, A
     if scenario.silent_until is not None:
         # ALERTS holds a sample for every evaluation at which an alert was pending or firing.
         until = _at(scenario.silent_until)
-        exprs.append({"expr": f"count_over_time(ALERTS{selector(slo)}[{until}])",
+        exprs.append({"expr": f"count_over_time(ALERTS{recorded_selector(slo)}[{until}])",
                       "eval_time": until, "exp_samples": []})
     if exprs:
         test["promql_expr_test"] = exprs
     return test
 
 
-def _firing_check(slo: model.SLO, check: Check, plan: InputPlan) -> dict[str, Any]:
+def _firing_check(slo: model.SLO, check: Check, plan: SyntheticInputs) -> dict[str, Any]:
     """A check of instances whose annotations an earlier check of the scenario asserted:
     the ALERTS series, labels and state only. Annotations are asserted once per instance,
     so that a changed summary changes a few lines of a test file, not every check."""
     alert = next(a for a in slo.alerts if a.name == check.alert)
-    return _firing(alert.name, slo.selector, _at(check.minute),
+    return _firing(alert.name, slo.recorded_labels, _at(check.minute),
                    [{**alert.labels, **plan.groups[g]} for g in check.groups])
 
 
@@ -174,7 +174,7 @@ def expand(template: str, labels: dict[str, str]) -> str:
     return LABEL_TEMPLATE.sub(lambda m: labels.get(m.group(1), ""), template)
 
 
-def _zero_checks(slo: model.SLO, plan: InputPlan, minute: int) -> list[dict[str, Any]]:
+def _zero_checks(slo: model.SLO, plan: SyntheticInputs, minute: int) -> list[dict[str, Any]]:
     fastest = min(w.long_s for a in slo.alerts for w in a.windows)
     out = []
     for metric, value in (
@@ -183,8 +183,8 @@ def _zero_checks(slo: model.SLO, plan: InputPlan, minute: int) -> list[dict[str,
     ):
         samples = []
         for group in plan.groups:
-            labels = {**group, **slo.selector}
+            labels = {**group, **slo.recorded_labels}
             samples.append({"labels": render_series(metric, labels), "value": value})
-        out.append({"expr": f"{metric}{selector(slo)}", "eval_time": _at(minute),
+        out.append({"expr": f"{metric}{recorded_selector(slo)}", "eval_time": _at(minute),
                     "exp_samples": samples})
     return out

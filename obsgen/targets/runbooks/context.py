@@ -18,8 +18,8 @@ from obsgen import conventions, model, router
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.proof import suites
-from obsgen.proof.traffic import input_plan
-from obsgen.targets.prometheus import alert_rule, selector, slo_alert_rule
+from obsgen.proof.traffic import synthetic_inputs
+from obsgen.targets.prometheus import alert_rule, recorded_selector, slo_alert_rule
 
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 
@@ -103,7 +103,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
             "exhaustion": format_seconds(round(slo.exhaustion_s(w.factor) / 60) * 60),
         })
     outage = ""
-    plan = input_plan(slo)
+    plan = synthetic_inputs(slo)
     if not isinstance(plan, str):
         for suite in suites.build_once(slo, plan):
             if alert.name in suite.outage:
@@ -125,7 +125,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
 
 
 def _slo_queries(slo: model.SLO) -> list[dict[str, str]]:
-    sel = selector(slo)
+    sel = recorded_selector(slo)
     out = [
         {"what": "Burn rate now (1 = spending the budget exactly over the period)",
          "expr": f"{conventions.BURN_RATE}{sel}"},
