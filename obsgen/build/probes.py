@@ -24,7 +24,7 @@ from typing import Any
 
 from obsgen import durations, model
 from obsgen.durations import format_ms
-from obsgen.spec.probes import Probe
+from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.types import Severity
 from obsgen.matchers import render_series
 
@@ -39,7 +39,7 @@ def probe_selector(service: str, probe: str) -> str:
     return f'{{job="{job_name(service, probe)}"}}'
 
 
-def target(probe: Probe) -> str:
+def target(probe: ProbeSpec) -> str:
     if probe.http is not None:
         return probe.http.url
     if probe.tcp is not None:
@@ -52,7 +52,7 @@ def target(probe: Probe) -> str:
     return probe.grpc.address
 
 
-def module_body(probe: Probe) -> dict[str, Any]:
+def module_body(probe: ProbeSpec) -> dict[str, Any]:
     """The blackbox_exporter module: only what differs from the exporter's defaults, plus
     the IP protocol (its default, ip6, fails in many containers)."""
     body: dict[str, Any] = {"preferred_ip_protocol": probe.ip_protocol}
@@ -95,7 +95,7 @@ def module_name(body: dict[str, Any]) -> str:
     return f"{body['prober']}_{digest[:10]}"
 
 
-def build_probe(service: str, probe: Probe, extra: dict[str, str]) -> model.Probe:
+def build_probe(service: str, probe: ProbeSpec, extra: dict[str, str]) -> model.Probe:
     body = module_body(probe)
     labels = {**extra, **probe.labels, "service": service, "probe": probe.name}
     return model.Probe(
@@ -107,7 +107,7 @@ def build_probe(service: str, probe: Probe, extra: dict[str, str]) -> model.Prob
     )
 
 
-def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
+def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
                  runbook_url: Callable[[str], str], book: model.Runbook) -> list[model.Alert]:
     """The probe's alerts; `runbook_url(name)` gives each one's URL, `book` their runbook."""
     interval_ms = durations.parse_ms(probe.interval)
@@ -145,7 +145,7 @@ def build_alerts(built: model.Probe, probe: Probe, base: dict[str, str],
     return alerts
 
 
-def _alert(name: str, probe: Probe, base: dict[str, str], severity: str,
+def _alert(name: str, probe: ProbeSpec, base: dict[str, str], severity: str,
            runbook_url: Callable[[str], str], book: model.Runbook, *, expr: str, summary: str, description: str,
            tests: tuple[model.AlertTest, ...], for_ms: int = 0) -> model.Alert:
     labels = {**base, **probe.labels, "probe": probe.name, "severity": severity}
@@ -156,7 +156,7 @@ def _alert(name: str, probe: Probe, base: dict[str, str], severity: str,
                        annotations=dict(sorted(annotations.items())), runbook=book, tests=tests)
 
 
-def _consecutive_test(probe: Probe, interval_ms: int, series: dict[str, str],
+def _consecutive_test(probe: ProbeSpec, interval_ms: int, series: dict[str, str],
                       values: dict[str, tuple[str, str]]) -> tuple[model.AlertTest, ...]:
     """Good runs, then bad ones: quiet until the `failures`-th bad run, firing from it."""
     k, iv = probe.failures, interval_ms // 1000
@@ -169,7 +169,7 @@ def _consecutive_test(probe: Probe, interval_ms: int, series: dict[str, str],
                             expect=((quiet, ()), (fires, (dict(sorted(series.items())),)))),)
 
 
-def _cert_alert(name: str, probe: Probe, base: dict[str, str],
+def _cert_alert(name: str, probe: ProbeSpec, base: dict[str, str],
                 runbook_url: Callable[[str], str], book: model.Runbook, sel: str,
                 what: str, series: dict[str, str], interval_ms: int) -> model.Alert:
     notice_s = durations.parse_ms(probe.certificate_expiry) // 1000

@@ -23,15 +23,14 @@ from obsgen import conventions
 from obsgen import matchers as m
 from obsgen import model
 from obsgen.matchers import Matcher
-from obsgen.spec.receivers import RECEIVER_KINDS
+from obsgen.spec.receivers import RECEIVER_KINDS, ReceiverSpec
 from obsgen.spec.routing import (
     Delivery,
     InhibitRule,
-    Receiver,
     Route,
     Routing,
     Team,
-    TimeInterval,
+    TimeIntervalSpec,
     Timing,
 )
 
@@ -78,7 +77,7 @@ def plan(
     )
 
 
-def _receiver(receiver: Receiver) -> model.Receiver:
+def _receiver(receiver: ReceiverSpec) -> model.Receiver:
     """The receiver as plain data: each destination's settings as the spec gives them."""
     integrations = []
     for kind in RECEIVER_KINDS:
@@ -90,7 +89,7 @@ def _receiver(receiver: Receiver) -> model.Receiver:
                           integrations=tuple(integrations))
 
 
-def _interval(interval: TimeInterval) -> model.TimeInterval:
+def _interval(interval: TimeIntervalSpec) -> model.TimeInterval:
     return model.TimeInterval(name=interval.name, spans=tuple(
         model.TimeSpan(
             times=tuple((t.start_time, t.end_time) for t in span.times),

@@ -15,6 +15,7 @@ from obsgen.build.dashboards import build_dashboard
 from obsgen.build.sli import build_sli
 from obsgen.model import fmt_decimal
 from obsgen.spec import base
+from obsgen.spec.alerts import AlertSpec
 from obsgen.spec import service as spec
 
 DEFAULT_SEVERITY: dict[model.Tier, str] = {"page": "page", "ticket": "ticket"}
@@ -23,7 +24,7 @@ TIERS: tuple[model.Tier, ...] = ("page", "ticket")
 
 
 def build_service(
-    svc: spec.Service, source: str, base_url: str, extra_labels: dict[str, str],
+    svc: spec.ServiceSpec, source: str, base_url: str, extra_labels: dict[str, str],
     *, file: str = "", grafana_url: str = "",
 ) -> model.Service:
     """`file`: the spec file as it can be opened (Jsonnet dashboards are relative to it);
@@ -58,7 +59,7 @@ def build_service(
     )
 
 
-def runbook(book: base.Runbook) -> model.Runbook:
+def runbook(book: base.RunbookSpec) -> model.Runbook:
     return model.Runbook(
         impact=book.impact, symptoms=tuple(book.symptoms), checks=tuple(book.checks),
         actions=tuple(book.actions), escalation=tuple(book.escalation),
@@ -70,7 +71,9 @@ def _ms(text: str | None) -> int | None:
     return None if text is None else durations.parse_ms(text)
 
 
-def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str) -> model.Alert:
+def _alert(
+    service: str, alert: AlertSpec, base: dict[str, str], base_url: str
+) -> model.Alert:
     labels = {**base, **alert.labels, "severity": alert.severity}
     wait = f" for {alert.for_}" if alert.for_ else ""
     description = alert.description or (
@@ -105,12 +108,12 @@ def _alert(service: str, alert: spec.Alert, base: dict[str, str], base_url: str)
     )
 
 
-def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> model.SLO:
+def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -> model.SLO:
     days = slo.period_days
     group = tuple(slo.group_by)
     alerts = []
     for tier in TIERS:
-        conf: spec.SLOAlert = getattr(slo.alerts, tier)
+        conf: spec.SLOAlertSpec = getattr(slo.alerts, tier)
         if conf.disabled:
             continue
         name = conf.name or conventions.slo_alert_name(service, slo.name, tier)
@@ -148,13 +151,13 @@ def _slo(service: str, slo: spec.SLO, base: dict[str, str], base_url: str) -> mo
     )
 
 
-def _summary(service: str, slo: spec.SLO, tier: str, group: tuple[str, ...]) -> str:
+def _summary(service: str, slo: spec.SLOSpec, tier: str, group: tuple[str, ...]) -> str:
     speed = "fast" if tier == "page" else "steadily"
     where = "".join(f" {g}={{{{ $labels.{g} }}}}" for g in group)
     return f"{service} {slo.name}{where}: error budget burning {speed}"
 
 
-def _description(slo: spec.SLO, days: int, windows: tuple[model.BurnWindow, ...]) -> str:
+def _description(slo: spec.SLOSpec, days: int, windows: tuple[model.BurnWindow, ...]) -> str:
     parts = []
     for w in windows:
         parts.append(

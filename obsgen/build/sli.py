@@ -15,7 +15,7 @@ from obsgen.spec import service as spec
 BASE = format_seconds(BASE_WINDOW_S)
 
 
-def build_sli(sli: spec.SLI, group_by: tuple[str, ...], probe_selector: str = "") -> SLI:
+def build_sli(sli: spec.SLISpec, group_by: tuple[str, ...], probe_selector: str = "") -> SLI:
     """`probe_selector`: the probe's series selector, for probe SLIs ({job="..."})."""
     by = f"sum by ({', '.join(group_by)}) " if group_by else "sum "
     if sli.probe is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.types import (
     AlertName,
     Annotations,
@@ -38,7 +38,7 @@ class Expectation(Spec):
     labels are added); empty: the alert must not fire at this time."""
 
 
-class AlertTest(Spec):
+class AlertTestSpec(Spec):
     """A promtool test of a plain alert, compiled into the service's rule tests."""
 
     name: str = Field(min_length=1)
@@ -51,7 +51,7 @@ class AlertTest(Spec):
     """When the alert fires, and when it must stay quiet."""
 
 
-class Alert(Spec):
+class AlertSpec(Spec):
     """A plain alerting rule, compiled as declared."""
 
     name: AlertName
@@ -72,14 +72,14 @@ class Alert(Spec):
     """Extra labels."""
     annotations: Annotations = {}
     """Extra annotations."""
-    runbook: Runbook = Runbook()
+    runbook: RunbookSpec = RunbookSpec()
     """Runbook content for this alert."""
-    tests: list[AlertTest] = []
+    tests: list[AlertTestSpec] = []
     """promtool tests for this alert; they must show it firing at least once and quiet at
     least once. An alert without tests is a lint warning (an error with --strict)."""
 
     @model_validator(mode="after")
-    def _tests_fire_and_stay_quiet(self) -> Alert:
+    def _tests_fire_and_stay_quiet(self) -> AlertSpec:
         expectations = [e for t in self.tests for e in t.expect]
         if expectations and not any(e.firing for e in expectations):
             raise fail("no expectation shows the alert firing",

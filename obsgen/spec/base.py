@@ -9,7 +9,7 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
-class Runbook(Spec):
+class RunbookSpec(Spec):
     """What the on-call engineer reads when the alert fires (rendered by the runbooks target)."""
 
     impact: str = ""

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from obsgen import conventions, durations
-from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.routing_types import HostPort, absolute_file
 from obsgen.spec.types import Duration, Labels, Severity, SLOName, fail
 
@@ -173,7 +173,7 @@ ProbeKind = Literal["http", "tcp", "dns", "icmp", "grpc"]
 PROBE_KINDS: tuple[ProbeKind, ...] = ("http", "tcp", "dns", "icmp", "grpc")
 
 
-class Probe(Spec):
+class ProbeSpec(Spec):
     """A synthetic probe: exactly one of http, tcp, dns, icmp, grpc."""
 
     name: SLOName
@@ -204,11 +204,11 @@ class Probe(Spec):
     """Severity of the failing alert (slowness and certificate alerts are tickets)."""
     certificate_expiry: Duration = "14d"
     """https probes: alert when the certificate expires within this."""
-    runbook: Runbook = Runbook()
+    runbook: RunbookSpec = RunbookSpec()
     """Runbook content for this probe's alerts."""
 
     @model_validator(mode="after")
-    def _checks(self) -> Probe:
+    def _checks(self) -> ProbeSpec:
         given = [k for k in PROBE_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             raise fail(f"give exactly one probe kind, got {len(given)}"

@@ -143,7 +143,7 @@ RECEIVER_KINDS: tuple[ReceiverKind, ...] = (
     "slack", "pagerduty", "telegram", "email", "webhook", "msteams", "opsgenie")
 
 
-class Receiver(Spec):
+class ReceiverSpec(Spec):
     """A named destination: one or more of the kinds below, all notified together."""
 
     name: ReceiverName
@@ -166,7 +166,7 @@ class Receiver(Spec):
     """Create Opsgenie alerts."""
 
     @model_validator(mode="after")
-    def _has_destination(self) -> Receiver:
+    def _has_destination(self) -> ReceiverSpec:
         if not any(getattr(self, k) is not None for k in RECEIVER_KINDS):
             raise fail("the receiver has no destination, so it would drop alerts silently",
                        f"add one of {', '.join(RECEIVER_KINDS)}")

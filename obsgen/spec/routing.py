@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from obsgen.spec.base import Spec
-from obsgen.spec.receivers import RECEIVER_KINDS, Receiver
+from obsgen.spec.receivers import RECEIVER_KINDS, ReceiverSpec
 from obsgen.spec.routing_types import (
     ClockTime,
     DayRange,
@@ -27,7 +27,7 @@ from obsgen.spec.routing_types import (
 )
 from obsgen.spec.types import Duration, LabelName, TeamName, fail
 
-__all__ = ["RECEIVER_KINDS", "Receiver"]
+__all__ = ["RECEIVER_KINDS", "ReceiverSpec"]
 
 
 class Timing(Spec):
@@ -108,7 +108,7 @@ class TimeRange(Spec):
         return self
 
 
-class TimeSpan(Spec):
+class TimeSpanSpec(Spec):
     """One Alertmanager time_interval entry: every given field must match."""
 
     times: list[TimeRange] = []
@@ -125,12 +125,12 @@ class TimeSpan(Spec):
     """IANA time zone of the times, e.g. Europe/London; UTC when unset."""
 
 
-class TimeInterval(Spec):
+class TimeIntervalSpec(Spec):
     """A named set of times, used by routes to deliver only inside (or never inside) them."""
 
     name: IntervalName
     """Name, unique across Routing documents."""
-    time_intervals: list[TimeSpan] = Field(min_length=1)
+    time_intervals: list[TimeSpanSpec] = Field(min_length=1)
     """Any of these spans."""
 
 
@@ -184,11 +184,11 @@ class Routing(Spec):
     rejected (0.28 covers later releases too)."""
     defaults: Defaults | None = None
     """The root route: default receiver, grouping and timing."""
-    receivers: list[Receiver] = []
+    receivers: list[ReceiverSpec] = []
     """Named destinations."""
     teams: list[Team] = []
     """Teams and who receives their alerts."""
-    time_intervals: list[TimeInterval] = []
+    time_intervals: list[TimeIntervalSpec] = []
     """Named time intervals: business hours, maintenance windows."""
     inhibitions: Inhibitions | None = None
     """Inhibition rules; obsgen's two defaults apply when unset."""

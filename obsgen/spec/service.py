@@ -13,10 +13,10 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from obsgen import durations, promql
-from obsgen.spec.alerts import Alert, AlertTest, Expectation, InputSeries
-from obsgen.spec.base import Runbook, Spec
+from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
+from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
-from obsgen.spec.probes import Probe
+from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.routing_types import HostPort
 from obsgen.spec.types import (
     AlertName,
@@ -36,7 +36,7 @@ from obsgen.spec.types import (
     fail,
 )
 
-__all__ = ["Alert", "AlertTest", "Expectation", "InputSeries", "Runbook", "Spec"]
+__all__ = ["AlertSpec", "AlertTestSpec", "Expectation", "InputSeries", "RunbookSpec", "Spec"]
 
 API_VERSION = "obsgen/v1"
 RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
@@ -149,7 +149,7 @@ class ProbeSLI(Spec):
     """The probe's name (under `probes:` of this service)."""
 
 
-class SLI(Spec):
+class SLISpec(Spec):
     """How good and bad events are counted: exactly one of ratio, latency, raw, probe."""
 
     ratio: RatioSLI | None = None
@@ -162,7 +162,7 @@ class SLI(Spec):
     """The success of a synthetic probe."""
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> SLI:
+    def _exactly_one(self) -> SLISpec:
         given = [k for k in ("ratio", "latency", "raw", "probe") if getattr(self, k) is not None]
         if len(given) != 1:
             raise fail(
@@ -173,7 +173,7 @@ class SLI(Spec):
         return self
 
 
-class SLOAlert(Spec):
+class SLOAlertSpec(Spec):
     """One tier of burn-rate alerts (page or ticket)."""
 
     name: AlertName | None = None
@@ -192,16 +192,16 @@ class SLOAlert(Spec):
     """Extra annotations on this alert (may use {{ $labels.x }} templates)."""
 
 
-class SLOAlerts(Spec):
+class SLOAlertsSpec(Spec):
     """The two alert tiers of the multi-window multi-burn-rate policy."""
 
-    page: SLOAlert = SLOAlert()
+    page: SLOAlertSpec = SLOAlertSpec()
     """Fast burn: 2% of the budget in 1h, or 5% in 6h (for a 30d window)."""
-    ticket: SLOAlert = SLOAlert()
+    ticket: SLOAlertSpec = SLOAlertSpec()
     """Slow burn: 10% of the budget in 1d, or 10% in 3d (for a 30d window)."""
 
 
-class SLO(Spec):
+class SLOSpec(Spec):
     """A service level objective and its burn-rate alerts."""
 
     name: SLOName
@@ -212,7 +212,7 @@ class SLO(Spec):
     """Target percentage of good events, above 0 and below 100 (e.g. 99.9)."""
     window: Window = "30d"
     """The compliance period: a whole number of days, 1d to 365d. Alert windows scale with it."""
-    sli: SLI
+    sli: SLISpec
     """How good and bad events are counted."""
     group_by: list[LabelName] = []
     """Labels to keep: one SLI and one alert per value (per route, per tenant)."""
@@ -224,9 +224,9 @@ class SLO(Spec):
     """Extra labels on this SLO's alerts."""
     annotations: Annotations = {}
     """Extra annotations on this SLO's alerts."""
-    alerts: SLOAlerts = SLOAlerts()
+    alerts: SLOAlertsSpec = SLOAlertsSpec()
     """The page and ticket tiers."""
-    runbook: Runbook = Runbook()
+    runbook: RunbookSpec = RunbookSpec()
     """Runbook content shared by this SLO's alerts."""
 
     @property
@@ -244,13 +244,13 @@ class SLO(Spec):
         return durations.parse_ms(self.window) // 86_400_000
 
     @model_validator(mode="after")
-    def _checks(self) -> SLO:
+    def _checks(self) -> SLOSpec:
         if len(set(self.group_by)) != len(self.group_by):
             raise fail("group_by lists a label twice", "list each label once")
         return self
 
 
-class Service(Spec):
+class ServiceSpec(Spec):
     """A service: who owns it, its SLOs and its alerts."""
 
     apiVersion: Literal["obsgen/v1"]
@@ -259,11 +259,11 @@ class Service(Spec):
     """Always Service."""
     metadata: Metadata
     """Name, team, tier, labels, description."""
-    slos: list[SLO] = []
+    slos: list[SLOSpec] = []
     """Service level objectives."""
-    alerts: list[Alert] = []
+    alerts: list[AlertSpec] = []
     """Plain alerting rules."""
-    probes: list[Probe] = []
+    probes: list[ProbeSpec] = []
     """Synthetic probes run by blackbox_exporter, with their alerts."""
     dashboards: list[Dashboard] = []
     """Grafana dashboards of the service, besides the SLO dashboard obsgen writes."""

@@ -24,16 +24,16 @@ from obsgen.spec.checks import semantics
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.routing import Routing
 from obsgen.spec.routing_types import SECRET_FILE_FIELDS
-from obsgen.spec.service import API_VERSION, Service, Settings
+from obsgen.spec.service import API_VERSION, ServiceSpec, Settings
 
-KINDS: dict[str, type[Spec]] = {"Service": Service, "Settings": Settings, "Routing": Routing}
+KINDS: dict[str, type[Spec]] = {"Service": ServiceSpec, "Settings": Settings, "Routing": Routing}
 
 
 @dataclass(frozen=True, kw_only=True)
 class ValidSpecs:
     """Every document that passed, with its source, ready for the build stage."""
 
-    services: tuple[tuple[Document, Service], ...]
+    services: tuple[tuple[Document, ServiceSpec], ...]
     settings: Settings | None
     routing: tuple[tuple[Document, Routing], ...] = ()
     """Every Routing document, in file order; empty: no Alertmanager output."""
@@ -47,7 +47,7 @@ class ValidSpecs:
 
 def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
     problems: list[Diagnostic] = []
-    services: list[tuple[Document, Service]] = []
+    services: list[tuple[Document, ServiceSpec]] = []
     settings: list[tuple[Document, Settings]] = []
     routings: list[tuple[Document, Routing]] = []
     routing_complete = True
@@ -56,7 +56,7 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
         problems.extend(found)
         if model is None and isinstance(doc.data, dict) and doc.data.get("kind") == "Routing":
             routing_complete = False
-        if isinstance(model, Service):
+        if isinstance(model, ServiceSpec):
             services.append((doc, model))
             problems.extend(semantics.service_problems(doc, model))
         elif isinstance(model, Settings):
@@ -253,7 +253,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def slo_alert_names(service: Service) -> Iterable[tuple[PathKey, str]]:
+def slo_alert_names(service: ServiceSpec) -> Iterable[tuple[PathKey, str]]:
     """Every enabled SLO alert's name, with the path where it is (or would be) written."""
     for i, slo in enumerate(service.slos):
         for tier in ("page", "ticket"):
@@ -268,7 +268,7 @@ def slo_alert_names(service: Service) -> Iterable[tuple[PathKey, str]]:
 
 
 def _cross_checks(
-    services: Sequence[tuple[Document, Service]], settings: Sequence[tuple[Document, Settings]]
+    services: Sequence[tuple[Document, ServiceSpec]], settings: Sequence[tuple[Document, Settings]]
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for doc, _ in settings[1:]:

@@ -18,7 +18,7 @@ from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.promql import grafana_free
 from obsgen.spec.loader import Document
-from obsgen.spec.service import Service
+from obsgen.spec.service import ServiceSpec
 
 SUFFIX = ".dashboard.jsonnet"
 
@@ -104,7 +104,7 @@ def _panels(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from (p for p in item.get("panels", []) if isinstance(p, dict))
 
 
-def problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+def problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
     titles: dict[str, int] = {}
     for i, board in enumerate(svc.dashboards):
         key = conventions.dashboard_uid(svc.metadata.name, board.title)

@@ -16,7 +16,7 @@ from obsgen.errors import Diagnostic
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.receivers import RECEIVER_FEATURES
 from obsgen.spec.routing import Delivery, Routing, Timing
-from obsgen.spec.service import Service, Settings
+from obsgen.spec.service import ServiceSpec, Settings
 
 Located = tuple[Document, Routing]
 SINGLE = ("alertmanager_version", "defaults", "inhibitions")
@@ -25,7 +25,7 @@ DELIVERIES = ("mirror", "page", "ticket", "info")
 
 def problems(
     docs: Sequence[Located],
-    services: Sequence[tuple[Document, Service]],
+    services: Sequence[tuple[Document, ServiceSpec]],
     settings: Settings | None,
 ) -> list[Diagnostic]:
     if not docs:

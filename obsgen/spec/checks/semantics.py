@@ -14,12 +14,12 @@ from pathlib import Path
 from obsgen.errors import Diagnostic
 from obsgen.spec.checks import dashboards as dashboard_checks
 from obsgen.spec.loader import Document, PathKey
-from obsgen.spec.service import RESERVED_LABELS, SLO, Service, Settings
+from obsgen.spec.service import RESERVED_LABELS, ServiceSpec, Settings, SLOSpec
 
 RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url", "dashboard_url")
 
 
-def service_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+def service_problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
     yield from _reserved_labels(doc, ("metadata", "labels"), svc.metadata.labels)
     for i, slo in enumerate(svc.slos):
         at: PathKey = ("slos", i)
@@ -43,7 +43,7 @@ PROBE_LABELS = ("probe", "job", "instance")
 """Labels of a probe's series that its scrape job sets."""
 
 
-def _probe_problems(doc: Document, svc: Service) -> Iterator[Diagnostic]:
+def _probe_problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
     names: dict[str, int] = {}
     for i, probe in enumerate(svc.probes):
         at: PathKey = ("probes", i)
@@ -107,7 +107,7 @@ def _reserved_annotations(
             )
 
 
-def _slo_problems(doc: Document, at: PathKey, slo: SLO) -> Iterator[Diagnostic]:
+def _slo_problems(doc: Document, at: PathKey, slo: SLOSpec) -> Iterator[Diagnostic]:
     for j, label in enumerate(slo.group_by):
         if label in RESERVED_LABELS:
             yield doc.diagnostic(
