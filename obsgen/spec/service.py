@@ -36,7 +36,7 @@ from obsgen.spec.types import (
     fail,
 )
 
-__all__ = ["AlertSpec", "AlertTestSpec", "Expectation", "InputSeries", "RunbookSpec", "Spec"]
+__all__ = ["AlertSpec", "Expectation", "InputSeries", "RunbookSpec", "Spec"]
 
 API_VERSION = "obsgen/v1"
 RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
