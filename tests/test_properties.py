@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,9 @@ from obsgen.errors import SpecError
 from obsgen.spec.loader import load_yaml_text
 from obsgen.targets.yamlout import dump
 from tests.conftest import find_tool, run_tool
+
+# Every compiled spec goes through the real promtool.
+pytestmark = pytest.mark.tools
 
 names = st.one_of(
     st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?", fullmatch=True),
