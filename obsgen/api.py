@@ -2,7 +2,8 @@
 
     load -> validate -> build -> render -> emit
 
-Everything up to `render` is pure: `compile_documents` reads and writes nothing.
+Nothing before `emit` writes. What is read: the spec files (`load`), the Jsonnet files they
+and their dashboards import (validation), and the runbook templates (render).
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def _validated(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnost
 def compile_documents(
     documents: Sequence[Document], templates: Path | None = None
 ) -> dict[str, str]:
-    """Validate, build and render: {path relative to the output folder: text}. Pure, but for
-    reading runbook templates."""
+    """Validate, build and render: {path relative to the output folder: text}. Writes
+    nothing; reads the Jsonnet dashboards the specs name and the runbook templates."""
     from obsgen.build import build
     from obsgen.targets import render_all
 

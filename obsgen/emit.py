@@ -1,4 +1,5 @@
-"""Emit: the only code that writes to disk.
+"""Emit: the only code of the pipeline that writes to disk (`obsgen schema -o`, lint's
+scratch copies and the dev tools write files of their own, never into the output folder).
 
 `generated/.obsgen-manifest.json` lists the files obsgen wrote, with checksums. From it:
 

@@ -1,5 +1,5 @@
 """Dashboards show data: a real Prometheus runs the generated rules over synthetic traffic
-(`obsgen.live`: the input series the rule tests synthesize, served as an exposition
+(`obsgen.dev.live`: the input series the rule tests synthesize, served as an exposition
 endpoint), and every dashboard query that reads obsgen's recorded series returns at least
 one series.
 

@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from obsgen import durations, model
+from obsgen import conventions, durations, model
 from obsgen.durations import format_ms
 from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.types import Severity
@@ -31,12 +31,8 @@ from obsgen.matchers import render_series
 TICKET: Severity = "ticket"
 
 
-def job_name(service: str, probe: str) -> str:
-    return f"blackbox-{service}-{probe}"
-
-
 def probe_selector(service: str, probe: str) -> str:
-    return f'{{job="{job_name(service, probe)}"}}'
+    return f'{{job="{conventions.probe_job(service, probe)}"}}'
 
 
 def target(probe: ProbeSpec) -> str:
@@ -102,7 +98,7 @@ def build_probe(service: str, probe: ProbeSpec, extra: dict[str, str]) -> model.
         service=service, name=probe.name, kind=probe.kind, target=target(probe),
         module_name=module_name(body), module=body, interval=probe.interval,
         scrape_timeout=format_ms(durations.parse_ms(probe.timeout) + 1000),
-        labels=dict(sorted(labels.items())), job=job_name(service, probe.name),
+        labels=dict(sorted(labels.items())), job=conventions.probe_job(service, probe.name),
         description=probe.description,
     )
 

@@ -1,9 +1,9 @@
 """Draw a generated dashboard to a PNG with live data: `make preview` (or
-`python -m obsgen.preview`).
+`python -m obsgen.dev.preview`).
 
 Not Grafana: a picture of the layout (grid positions as Grafana reads them) and of what
 each panel's queries return from a real Prometheus evaluating the generated rules over
-synthetic traffic with an incident in the middle (`obsgen.live`). Timeseries draw their
+synthetic traffic with an incident in the middle (`obsgen.dev.live`). Timeseries draw their
 series and threshold lines, stats and gauges their value, tables their rows, text panels
 their Markdown source. Needs matplotlib (a dev dependency) and Debian's `prometheus`.
 """
@@ -146,7 +146,7 @@ def _draw_panel(ax: Any, item: dict[str, Any], live: LivePrometheus, seconds: fl
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m obsgen.preview", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m obsgen.dev.preview", description=__doc__)
     parser.add_argument("dashboard", help="uid of a generated dashboard, e.g. obsgen-edge")
     parser.add_argument("--specs", type=Path, default=Path("specs"))
     parser.add_argument("--out", type=Path, default=Path("generated"))

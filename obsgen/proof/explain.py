@@ -1,6 +1,6 @@
 """`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures.
 
-The timings come from `obsgen.scenarios`, the code that writes the generated promtool tests,
+The timings come from `obsgen.proof.scenarios`, the code that writes the generated promtool tests,
 so every figure printed here is one that `promtool test rules` checks.
 """
 

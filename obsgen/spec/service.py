@@ -1,7 +1,7 @@
 """Spec v1: the documents users write, as pydantic models.
 
 Every field has a docstring: they become the JSON Schema (`obsgen schema`) and the spec
-reference in the README (`python -m obsgen.reference`), so they are written for users.
+reference in the README (`make reference`, obsgen.dev.reference), so they are written for users.
 Unknown keys are errors (`extra="forbid"`); the validate stage adds a did-you-mean.
 """
 

@@ -18,8 +18,8 @@ from typing import Any
 from obsgen import conventions, model, router
 from obsgen.targets.yamlout import dump
 
-CONFIG = "alertmanager/alertmanager.yaml"
-ROUTES_TEST = "alertmanager/routes.test.yaml"
+CONFIG = conventions.ALERTMANAGER_CONFIG
+ROUTES_TEST = conventions.ALERTMANAGER_ROUTES_TEST
 
 _PAGE = '"critical" "page"'
 _TICKET = '"warning" "ticket"'

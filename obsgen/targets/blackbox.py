@@ -18,8 +18,8 @@ from typing import Any
 from obsgen import conventions, model
 from obsgen.targets.yamlout import dump
 
-MODULES = "blackbox/blackbox.yaml"
-SCRAPE = "prometheus/scrape/blackbox.yaml"
+MODULES = conventions.BLACKBOX_MODULES
+SCRAPE = conventions.BLACKBOX_SCRAPE
 
 
 def header(sources: list[str]) -> str:
@@ -42,7 +42,7 @@ def render(project: model.Project) -> dict[str, str]:
             docs = [dump(operator_probe(p, svc.team, project.blackbox_exporter))
                     for p in svc.probes]
             body = "---\n".join(docs)
-            out[f"kubernetes/probes/{svc.name}.yaml"] = header([svc.source]) + "\n" + body
+            out[conventions.probe_objects_path(svc.name)] = header([svc.source]) + "\n" + body
     return out
 
 

@@ -52,14 +52,15 @@ def service_groups(svc: model.Service) -> list[dict[str, Any]]:
     plain = [alert_rule(a) for a in svc.alerts]
     groups: list[dict[str, Any]] = []
     if sli:
-        groups.append({"name": f"{svc.name}.slo-sli", "rules": sli})
+        groups.append({"name": conventions.rule_group(svc.name, "slo-sli"), "rules": sli})
         groups.append(
-            {"name": f"{svc.name}.slo-period", "interval": PERIOD_GROUP_INTERVAL, "rules": period}
+            {"name": conventions.rule_group(svc.name, "slo-period"),
+             "interval": PERIOD_GROUP_INTERVAL, "rules": period}
         )
     if alerts:
-        groups.append({"name": f"{svc.name}.slo-alerts", "rules": alerts})
+        groups.append({"name": conventions.rule_group(svc.name, "slo-alerts"), "rules": alerts})
     if plain:
-        groups.append({"name": f"{svc.name}.alerts", "rules": plain})
+        groups.append({"name": conventions.rule_group(svc.name, "alerts"), "rules": plain})
     return groups
 
 

@@ -2,9 +2,9 @@
 
 Each file names only its own service's rule file (promtool evaluates every rule it is given)
 and fixes the group evaluation order (promtool's default order is unstable). Every scenario
-of `obsgen.scenarios` becomes one test: the synthetic input series, and at each minute where
+of `obsgen.proof.scenarios` becomes one test: the synthetic input series, and at each minute where
 an alert changes state (and the minute before), the exact firing instances with their labels,
-as `obsgen.simulate` predicts them; each instance's annotations are asserted too, at the first
+as `obsgen.proof.simulate` predicts them; each instance's annotations are asserted too, at the first
 check where it fires (later checks read the ALERTS series, which carries no annotations).
 """
 

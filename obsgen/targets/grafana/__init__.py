@@ -18,9 +18,9 @@ from obsgen import conventions, model
 from obsgen.targets.grafana import dashboards
 from obsgen.targets.yamlout import dump
 
-ROOT = "grafana/dashboards"
-PROVISIONING = "grafana/provisioning/dashboards.yaml"
-OVERVIEW = "_overview"
+ROOT = conventions.GRAFANA_DASHBOARDS
+PROVISIONING = conventions.GRAFANA_PROVISIONING
+OVERVIEW = conventions.GRAFANA_OVERVIEW_FOLDER
 """The fleet overview's folder: '_' cannot start a team name."""
 
 

@@ -3,8 +3,8 @@
 Pages are rendered from Jinja2 templates: obsgen's defaults (the repository's `templates/`,
 packaged as `obsgen.templates`), overridden file by file by a templates folder
 (`--templates` or `Settings.runbook_templates`). Templates run with `StrictUndefined` and
-escape every value as Markdown text (`obsgen.markdown`). A template error is reported as a
-located problem in the template file (exit 2), before anything is written.
+escape every value as Markdown text (`obsgen.targets.runbooks.markdown`). A template error is
+reported as a located problem in the template file (exit 2), before anything is written.
 """
 
 from __future__ import annotations
