@@ -50,6 +50,28 @@ class Matcher:
         return hit if self.op == "=~" else not hit
 
 
+_RE2_ONLY = re.compile(r"\[:\^?[a-z]+:\]|\\[pP]|\\[QEzC]")
+"""RE2 syntax that Python's `re` reads differently or rejects: POSIX classes ([[:alpha:]]),
+Unicode classes (\\pL, \\p{Greek}), \\Q...\\E quoting, \\z and \\C."""
+
+
+def regex_problem(pattern: str) -> str:
+    """Why obsgen cannot evaluate `pattern` exactly as Prometheus' RE2 does, or "".
+
+    obsgen evaluates matchers with Python's `re` (routing checks, synthetic test series), so a
+    pattern whose meaning differs between the two would give wrong proofs: it is refused."""
+    found = _RE2_ONLY.search(pattern)
+    if found:
+        return (f"regular expression {pattern!r} uses {found.group(0)!r}, RE2 syntax that "
+                "obsgen cannot evaluate as Prometheus does (write the characters out, e.g. "
+                "[a-zA-Z] for [[:alpha:]])")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regular expression ({exc})"
+    return ""
+
+
 def parse(text: str) -> Matcher:
     """One matcher; ValueError says what is wrong."""
     found = _MATCHER.match(text)
@@ -58,10 +80,9 @@ def parse(text: str) -> Matcher:
     name, op, quoted, bare = found.groups()
     value = _unescape(quoted) if quoted is not None else bare
     if op in ("=~", "!~"):
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"{text!r}: invalid regular expression ({exc})") from None
+        problem = regex_problem(value)
+        if problem:
+            raise ValueError(f"{text!r}: {problem}")
     return Matcher(name, op, value)
 
 

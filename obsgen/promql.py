@@ -164,6 +164,12 @@ def selector_problem(text: str) -> str:
         return f"expected a series selector, got {_KIND_WORDS.get(kind, 'an expression')}"
     if getattr(parsed, "offset", None) or getattr(parsed, "at", None):
         return "a selector here cannot carry offset or @"
+    from obsgen.matchers import parse_selector, regex_problem
+
+    for matcher in parse_selector(text).matchers:
+        problem = regex_problem(matcher.value) if matcher.op in ("=~", "!~") else ""
+        if problem:
+            return f"{matcher.name}: {problem}"
     return ""
 
 

@@ -7,6 +7,8 @@ recorded result.
 
 from __future__ import annotations
 
+import math
+
 from obsgen.durations import format_seconds
 from obsgen.model import SLI
 from obsgen.conventions import BASE_WINDOW_S
@@ -81,6 +83,8 @@ def _go_float(value: float) -> str:
     the shortest digits, with an exponent when it is below -4 or at least 6 (1e+06)."""
     from decimal import Decimal
 
+    if math.isinf(value) or math.isnan(value):
+        return "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
     sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
     assert isinstance(exponent, int)
     text = "".join(map(str, digits))

@@ -85,7 +85,7 @@ class LatencySLI(Spec):
     """Histogram base name, without _bucket/_count, e.g. http_request_duration_seconds."""
     selector: str = ""
     """Label matchers selecting the series, e.g. {service="edge",route="/login"}."""
-    threshold: float = Field(gt=0)
+    threshold: float = Field(gt=0, allow_inf_nan=False)
     """The bucket bound (`le`) of a good event, in the histogram's unit (0.25 for 250 ms when
     the histogram counts seconds)."""
 

@@ -188,6 +188,8 @@ def _wording(kind: str, given: Any, ctx: dict[str, Any], fallback: str) -> tuple
         return f"expected a list, got {got}", "write the items as '- item' lines"
     if kind == "literal_error":
         return f"must be {ctx.get('expected', '')}, got {got}", "use one of the listed values"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got}", "write a plain number such as 0.5"
     if kind == "string_too_short":
         return "must not be empty", "write a value"
     bounds = {
