@@ -29,3 +29,10 @@ def test_readme_example_spec_compiles() -> None:
 
 def test_readme_shows_the_two_commands() -> None:
     assert "make generate" in README and "make test" in README
+
+
+def test_every_reference_link_has_its_heading() -> None:
+    text = (ROOT / "docs" / "reference.md").read_text()
+    headings = {line[3:].strip().lower() for line in text.splitlines() if line.startswith("## ")}
+    anchors = set(re.findall(r"\]\(#([a-z0-9-]+)\)", text))
+    assert anchors and anchors <= headings, sorted(anchors - headings)

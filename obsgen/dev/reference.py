@@ -36,6 +36,9 @@ ORDER = (
     "SLOAlerts",
     "SLOAlert",
     "Alert",
+    "AlertTest",
+    "InputSeries",
+    "Expectation",
     "Runbook",
     "Dashboard",
     "Row",
@@ -44,6 +47,8 @@ ORDER = (
     "Threshold",
     "Probe",
     "HttpProbe",
+    "HttpAuth",
+    "BasicAuth",
     "TcpProbe",
     "DialogueStep",
     "DnsProbe",
@@ -109,6 +114,8 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     defs = schema()["$defs"]
+    missing = sorted(set(defs) - set(ORDER))
+    assert not missing, f"add {missing} to ORDER in obsgen/dev/reference.py"
     out = [HEAD]
     for name in ORDER:
         model = defs[name]

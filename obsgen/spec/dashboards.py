@@ -112,7 +112,7 @@ class Dashboard(Spec):
     description: str = ""
     """What the dashboard is for."""
     tags: list[str] = []
-    """Extra tags (obsgen adds obsgen and the service name)."""
+    """Extra tags (obsgen adds obsgen, the service name and the team)."""
     rows: list[Row] = []
     """Rows of panels."""
     jsonnet: str = ""
