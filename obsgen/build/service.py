@@ -142,7 +142,8 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -
         sli=build_sli(slo.sli, group, probes_core.probe_selector(service, slo.sli.probe.name)
                       if slo.sli.probe else ""),
         group_by=group,
-        min_events=DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
+        min_events=0 if slo.sli.raw is not None  # a raw SLI counts no events to guard
+        else DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
         alerts=tuple(alerts),
         runbook=runbook(slo.runbook),
         recorded_labels={"service": service, "slo": slo.name},
