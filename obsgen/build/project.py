@@ -1,0 +1,41 @@
+"""Build the Project: the Settings resolved once (defaults from the Settings model itself),
+every service, and the routing plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from obsgen import model
+from obsgen.build import routing
+from obsgen.build.service import build_service
+from obsgen.spec.service import Settings
+from obsgen.spec.validate import ValidSpecs
+
+
+def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
+    """`templates`: a runbook templates folder given on the command line (overrides Settings)."""
+    settings = specs.settings or Settings.defaults()
+    base_url = settings.runbook_base_url.rstrip("/")
+    extra = dict(settings.rule_labels)
+    grafana_url = settings.grafana_url.rstrip("/")
+    services = [build_service(svc, doc.source, base_url, extra, file=doc.file,
+                              grafana_url=grafana_url) for doc, svc in specs.services]
+    merged = routing.merged([spec for _, spec in specs.routing])
+    plan = None
+    if merged is not None:
+        group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
+        plan = routing.plan(merged, group_labels, extra)
+    if templates is None and settings.runbook_templates:
+        templates = Path(specs.settings_file).parent / settings.runbook_templates
+    return model.Project(
+        services=tuple(sorted(services, key=lambda s: s.name)),
+        runbook_base_url=base_url,
+        routing=plan,
+        routing_sources=tuple(sorted({doc.source for doc, _ in specs.routing})),
+        prometheus_url=settings.prometheus_url.rstrip("/"),
+        grafana_url=grafana_url,
+        templates_dir=str(templates.resolve()) if templates else "",
+        blackbox_exporter=settings.blackbox_exporter,
+        probe_outputs=tuple(settings.probe_outputs),
+        grafana_dashboards_path=settings.grafana_dashboards_path,
+    )
