@@ -85,9 +85,12 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from obsgen import api
-    from obsgen.proof.explain import available, explain, find
+    from obsgen.proof.explain import available, bands, explain, find
 
     project = api.project(args.specs)
+    if args.all:
+        sys.stdout.write(bands(project))
+        return EXIT_OK
     slo = find(project, args.slo)
     if slo is None:
         raise EnvironmentProblem(
@@ -123,7 +126,8 @@ def parser() -> argparse.ArgumentParser:
         "check": ("exit 1 with a diff when the output folder is stale", _check),
         "lint": ("check the output folder with promtool, amtool, blackbox_exporter and "
                  "obsgen's own rules", _lint),
-        "explain": ("print each alert tier's windows and simulated timings", _explain),
+        "explain": ("print each alert tier's windows, simulated timings and the burns that "
+                    "never alert", _explain),
         "schema": ("print the JSON Schema of spec v1 (for editors)", _schema),
     }
     for name, (help_text, func) in commands.items():
@@ -133,7 +137,11 @@ def parser() -> argparse.ArgumentParser:
             cmd.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
             continue
         if name == "explain":
-            cmd.add_argument("slo", metavar="SERVICE/SLO", help="e.g. edge/login-availability")
+            which = cmd.add_mutually_exclusive_group(required=True)
+            which.add_argument("slo", metavar="SERVICE/SLO", nargs="?",
+                               help="e.g. edge/login-availability")
+            which.add_argument("--all", action="store_true",
+                               help="every SLO's band of steady burns that never alert")
         if name == "lint":
             cmd.add_argument("--strict", action="store_true",
                              help="warnings (e.g. an alert without tests) fail the run too")

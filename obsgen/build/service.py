@@ -7,6 +7,7 @@ that each target renders the same facts.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from obsgen import conventions, durations, model
 from obsgen.build import probes as probes_core
@@ -149,6 +150,8 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -
         recorded_labels={"service": service, "slo": slo.name},
         windows_s=all_windows(days),
         fastest_window_s=burn_windows(days, "page")[0].long_s,
+        tolerated_burn=None if slo.alerts.tolerated_burn is None
+        else Decimal(repr(slo.alerts.tolerated_burn)),
     )
 
 

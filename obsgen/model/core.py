@@ -102,6 +102,9 @@ class SLO:
     """Every window (seconds) the error ratio is recorded over, ascending."""
     fastest_window_s: int
     """The long window of the fastest page condition: the SLI and burn rate shown."""
+    tolerated_burn: Decimal | None = None
+    """The fastest steady burn the team accepts to go unalerted (the spec's
+    alerts.tolerated_burn), as an exact decimal; None: not stated."""
 
     def exhaustion_s(self, factor: Decimal) -> int:
         """Seconds until the whole budget is spent at a constant burn of `factor`."""

@@ -1,7 +1,9 @@
-"""`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures.
+"""`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures;
+`obsgen explain --all`: every SLO's band of steady burns that never alert.
 
 The timings come from `obsgen.proof.scenarios`, the code that writes the generated promtool tests,
-so every figure printed here is one that `promtool test rules` checks.
+so every figure printed here is one that `promtool test rules` checks. The closing
+sensitivity section is analytic (`obsgen.proof.sensitivity`), for every steady burn at once.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from obsgen import model
 from obsgen.conventions import tests_path
 from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
-from obsgen.proof import suites
+from obsgen.proof import sensitivity, suites
 from obsgen.proof.traffic import synthetic_inputs
 
 
@@ -68,4 +70,21 @@ def explain(slo: model.SLO) -> str:
             f"  (rules evaluated every {every}, after a healthy history as long as the "
             f"longest window; checked in generated/{tests_path(slo.service, suite.step)})",
         ]
+    lines += ["", *sensitivity.describe(slo)]
+    return "\n".join(lines) + "\n"
+
+
+def bands(project: model.Project) -> str:
+    """`obsgen explain --all`: every SLO's silent band, one line each, then a count; the
+    question a reviewer asks of a whole fleet is which SLOs let a slow burn go unalerted."""
+    lines, silent = [], 0
+    for svc in project.services:
+        for slo in svc.slos:
+            band = sensitivity.band(slo)
+            silent += band.silent
+            lines.append(f"{svc.name}/{slo.name} ({fmt_decimal(slo.objective_percent)}% over "
+                         f"{slo.period_days}d): {sensitivity.band_line(band)}")
+    count = len(lines)
+    lines.append(f"{silent} of {count} SLO{'s' if count != 1 else ''} "
+                 f"{'has' if silent == 1 else 'have'} a silent band")
     return "\n".join(lines) + "\n"

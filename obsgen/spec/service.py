@@ -32,6 +32,7 @@ from obsgen.spec.types import (
     Severity,
     SLOName,
     TeamName,
+    ToleratedBurn,
     Window,
     fail,
 )
@@ -199,6 +200,13 @@ class SLOAlertsSpec(Spec):
     """Fast burn: 2% of the budget in 1h, or 5% in 6h (for a 30d window)."""
     ticket: SLOAlertSpec = SLOAlertSpec()
     """Slow burn: 10% of the budget in 1d, or 10% in 3d (for a 30d window)."""
+    tolerated_burn: ToleratedBurn | None = None
+    """The fastest steady burn (a multiple of the budget rate, above 1) the team accepts to go
+    unalerted. A steady burn at or below the lowest enabled factor never alerts (a 90d SLO's
+    is 3x: its budget gone in 30 days, silently). Unset, lint's sensitivity check
+    (`obsgen.lint.sensitivity`) warns about such a band; set, it accepts the band up to this
+    burn (a note) and reports an error when the lowest factor is above it. `obsgen explain`
+    prints the band."""
 
 
 class SLOSpec(Spec):

@@ -6,6 +6,7 @@ validate stage splits that text at " — " into a diagnostic's message and hint.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, Literal
@@ -174,6 +175,16 @@ def _objective(value: float) -> float:
     return value
 
 
+def _tolerated_burn(value: float) -> float:
+    if not math.isfinite(value) or value <= 1:
+        raise fail(
+            f"must be a number above 1 (got {value})",
+            "a burn of 1x spends exactly the budget over the window; write e.g. 2 to accept "
+            "steady burns up to 2x going unalerted",
+        )
+    return value
+
+
 def _window(value: str) -> str:
     ms = durations.parse_ms(value)
     if ms % 86_400_000 or not 1 <= ms // 86_400_000 <= 365:
@@ -205,6 +216,7 @@ Selector = Annotated[str, Field(min_length=1), _SELECTOR]
 TemplateText = Annotated[str, _TEMPLATE]
 Objective = Annotated[float, AfterValidator(_objective)]
 Window = Annotated[Duration, AfterValidator(_window)]
+ToleratedBurn = Annotated[float, AfterValidator(_tolerated_burn)]
 HttpUrlText = Annotated[str, AfterValidator(_http_url)]
 SeriesValues = Annotated[str, Field(min_length=1), AfterValidator(_series_values)]
 TestSeries = Annotated[str, Field(min_length=1), AfterValidator(_series)]
