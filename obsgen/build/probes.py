@@ -24,9 +24,9 @@ from typing import Any
 
 from obsgen import conventions, durations, model
 from obsgen.durations import format_ms
+from obsgen.matchers import render_series
 from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.types import Severity
-from obsgen.matchers import render_series
 
 TICKET: Severity = "ticket"
 
@@ -142,7 +142,8 @@ def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
 
 
 def _alert(name: str, probe: ProbeSpec, base: dict[str, str], severity: str,
-           runbook_url: Callable[[str], str], book: model.Runbook, *, expr: str, summary: str, description: str,
+           runbook_url: Callable[[str], str], book: model.Runbook, *, expr: str, summary: str,
+           description: str,
            tests: tuple[model.AlertTest, ...], for_ms: int = 0) -> model.Alert:
     labels = {**base, **probe.labels, "probe": probe.name, "severity": severity}
     annotations = {"summary": summary, "description": description,

@@ -16,12 +16,11 @@ at compile time that every alert reaches its team.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from obsgen import conventions
+from obsgen import conventions, model
 from obsgen import matchers as m
-from obsgen import model
 from obsgen.matchers import Matcher
 from obsgen.spec.receivers import RECEIVER_KINDS, ReceiverSpec
 from obsgen.spec.routing import (

@@ -16,8 +16,8 @@ from obsgen.build.dashboards import build_dashboard
 from obsgen.build.sli import build_sli
 from obsgen.model import fmt_decimal
 from obsgen.spec import base
-from obsgen.spec.alerts import AlertSpec
 from obsgen.spec import service as spec
+from obsgen.spec.alerts import AlertSpec
 
 DEFAULT_SEVERITY: dict[model.Tier, str] = {"page": "page", "ticket": "ticket"}
 DEFAULT_MIN_EVENTS = 100

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
+from obsgen.conventions import BASE_WINDOW_S
 from obsgen.durations import format_seconds
 from obsgen.model import SLI
-from obsgen.conventions import BASE_WINDOW_S
 from obsgen.spec import service as spec
 
 BASE = format_seconds(BASE_WINDOW_S)
