@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from obsgen import emit, model
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
-from obsgen.spec.loader import Document, discover, load_file
+from obsgen.spec.loader import Document, discover, load_tree
 
 if TYPE_CHECKING:
     from obsgen.spec.validate import ValidSpecs
@@ -35,13 +35,8 @@ def load(specs_dir: Path) -> list[Document]:
     files = discover(specs_dir)
     if not files:
         raise EnvironmentProblem(f"{specs_dir}: no *.yaml, *.yml or *.jsonnet spec files")
-    documents: list[Document] = []
-    problems: list[Diagnostic] = []
     base = specs_dir.resolve().name or "specs"
-    for path in files:
-        docs, found = load_file(path, f"{base}/{path.relative_to(specs_dir).as_posix()}")
-        documents.extend(docs)
-        problems.extend(found)
+    documents, problems = load_tree(specs_dir, files, base)
     if problems:
         # Validate what did load too, so one run reports every problem.
         _, more = _validated(documents)
@@ -99,9 +94,12 @@ def compile_specs(specs_dir: Path, templates: Path | None = None) -> dict[str, s
 
 def generate(specs_dir: Path, out_dir: Path, templates: Path | None = None) -> Outcome:
     files = compile_specs(specs_dir, templates)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    emit.prepare(out_dir)
     todo = emit.changes(out_dir, files)
-    emit.apply(out_dir, todo)
+    try:
+        emit.apply(out_dir, todo)
+    except OSError as exc:  # while staging: nothing was written
+        raise EnvironmentProblem(emit.write_problem(exc)) from None
     written = tuple(p for p in todo.write if p != emit.MANIFEST)
     return Outcome(written, tuple(todo.delete), tuple(todo.unchanged))
 

@@ -4,12 +4,14 @@ Exit codes (stable, documented in the README):
     0  success
     1  `check`: generated/ is stale; `lint`: a finding (a warning too, with --strict)
     2  invalid specs (every problem printed, nothing written)
-    3  environment: missing folder or tool, a file obsgen will not overwrite
+    3  environment: missing folder or tool, a file obsgen will not overwrite, a link it will
+       not follow, a file it cannot read or write
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -169,6 +171,11 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _os_problem(exc: OSError) -> str:
+    where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+    return f"{where}{exc.strerror or exc} — fix that (permissions, free space), then run again"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -185,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ObsgenError as exc:
         print(f"obsgen: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system refused: one line, no traceback
+        print(f"obsgen: {_os_problem(exc)}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         print("obsgen: interrupted; nothing was changed", file=sys.stderr)
         return 130

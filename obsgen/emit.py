@@ -12,16 +12,25 @@ Writing is two-phase. Every new file is first written beside its destination und
 temporary name and flushed; any failure there deletes the temporaries and leaves the folder as
 it was. Then the temporaries are renamed into place, stale files removed and the manifest
 replaced, with SIGINT and SIGTERM held back so that Ctrl-C cannot stop the commit halfway.
+
+The output folder is untrusted input too (docs/security.md): emit follows no symbolic link.
+The output folder itself, every folder on the way to a file obsgen writes, replaces or
+deletes, and the file itself must not be a link (nor a file where a folder is needed), else
+nothing is written; temporaries are opened with O_NOFOLLOW | O_EXCL; the manifest names only
+paths inside the folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import hashlib
 import json
 import os
+import re
 import signal
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -74,7 +83,11 @@ def _safe(rel: str) -> str:
 
 def changes(out_dir: Path, texts: Mapping[str, str]) -> Changes:
     files = {_safe(p): t.encode("utf-8") for p, t in texts.items()}
+    check_out_dir(out_dir)
+    refuse_links(out_dir, [MANIFEST])
     owned = read_manifest(out_dir)
+    _check_manifest_paths(out_dir, owned)
+    refuse_links(out_dir, [*files, *owned])
     result = Changes()
     foreign = []
     for rel, data in sorted(files.items()):
@@ -93,7 +106,8 @@ def changes(out_dir: Path, texts: Mapping[str, str]) -> Changes:
             f"delete it, then generate again"
         )
     result.delete = sorted(
-        rel for rel in owned if rel not in files and (out_dir / _safe(rel)).is_file()
+        rel for rel in owned
+        if rel not in files and rel != MANIFEST and (out_dir / _safe(rel)).is_file()
     )
     new_manifest = manifest_text(files).encode()
     manifest_path = out_dir / MANIFEST
@@ -103,28 +117,169 @@ def changes(out_dir: Path, texts: Mapping[str, str]) -> Changes:
 
 
 def apply(out_dir: Path, todo: Changes) -> None:
+    """Write `todo` (from `changes`, which refused every link on the way). An OSError while
+    staging leaves the folder as it was and is raised with the file it concerns; one while
+    committing is an EnvironmentProblem that says the folder is partly updated."""
     staged: list[tuple[Path, Path]] = []
+    target = out_dir
     try:
         for rel, data in todo.write.items():
             target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = target.with_name(f".{target.name}.obsgen-tmp-{os.getpid()}")
-            with open(temp, "wb") as handle:
+            temp.unlink(missing_ok=True)  # a leftover (or planted link): removed, not followed
+            with open(temp, "wb", opener=_no_follow) as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             staged.append((temp, target))
-    except BaseException:
+    except BaseException as exc:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(target)
         raise
     with _signals_held():
-        manifest = [pair for pair in staged if pair[1].name == MANIFEST]
-        for temp, target in [pair for pair in staged if pair[1].name != MANIFEST] + manifest:
-            os.replace(temp, target)
-        for rel in todo.delete:
-            (out_dir / rel).unlink(missing_ok=True)
-            _prune_empty(out_dir, (out_dir / rel).parent)
+        try:
+            _commit(out_dir, todo, staged)
+        except OSError as exc:
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)
+            raise EnvironmentProblem(
+                f"{_shown(exc.filename, out_dir)}: {exc.strerror or exc} while replacing the "
+                "generated files — the output folder is partly updated: fix that, then "
+                "generate again") from None
+
+
+def _commit(out_dir: Path, todo: Changes, staged: list[tuple[Path, Path]]) -> None:
+    manifest = [pair for pair in staged if pair[1].name == MANIFEST]
+    for temp, target in [pair for pair in staged if pair[1].name != MANIFEST] + manifest:
+        os.replace(temp, target)
+    for rel in todo.delete:
+        (out_dir / rel).unlink(missing_ok=True)
+        _prune_empty(out_dir, (out_dir / rel).parent)
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.obsgen-tmp-\d+$")
+
+
+def _shown(filename: Any, out_dir: Path) -> str:
+    """A file named in an OSError, as the user knows it (a temporary by its target)."""
+    if filename is None:
+        return str(out_dir)
+    path = Path(os.fsdecode(filename))
+    match = _TEMP.match(path.name)
+    return str(path.with_name(match["name"]) if match else path)
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some space, then generate again",
+    errno.EDQUOT: "free some space (or raise the quota), then generate again",
+    errno.EACCES: "make the output folder writable, or pass --out a folder you may write",
+    errno.EPERM: "make the output folder writable, or pass --out a folder you may write",
+    errno.EROFS: "the file system is read-only: pass --out a folder on a writable one",
+}
+
+
+def write_problem(exc: OSError, out_dir: Path | None = None) -> str:
+    """One line for an OSError raised by `apply` while staging (nothing was written)."""
+    hint = _WRITE_HINTS.get(exc.errno or 0, "fix that, then generate again")
+    return (f"{_shown(exc.filename, out_dir or Path('.'))}: cannot write "
+            f"({exc.strerror or exc}) — nothing was written; {hint}")
+
+
+def prepare(out_dir: Path) -> None:
+    """Make `out_dir` a folder obsgen may write into: refused when it is a link (or a file),
+    created when missing."""
+    check_out_dir(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"{out_dir}: cannot create the output folder ({exc.strerror or exc}) — pass --out "
+            "a folder obsgen may create or write") from None
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except FileNotFoundError:
+        return None
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that is a file, or a symbolic link — itself, or any folder on
+    the way to it below the working directory (those come with the repository)."""
+    absolute = Path(os.path.abspath(out_dir))
+    cwd = Path(os.getcwd())
+    way = [absolute]
+    if absolute.is_relative_to(cwd):
+        parts = absolute.relative_to(cwd).parts
+        way = [cwd.joinpath(*parts[:i]) for i in range(1, len(parts) + 1)]
+    for step in way:
+        info = _lstat(step)
+        if info is None:
+            break
+        shown = os.path.relpath(step, cwd) if step.is_relative_to(cwd) else str(step)
+        if step != absolute:
+            shown = f"{shown} (on the way to {out_dir})"
+        if stat.S_ISLNK(info.st_mode):
+            raise EnvironmentProblem(
+                f"{shown}: a symbolic link — obsgen writes through no link: pass the real "
+                "folder as --out, or replace the link with a folder")
+        if not stat.S_ISDIR(info.st_mode):
+            raise EnvironmentProblem(
+                f"{shown}: not a folder — pass --out a folder (obsgen creates it when "
+                "missing), or move the file away")
+
+
+def refuse_links(out_dir: Path, rels: list[str]) -> None:
+    """Refuse to write, replace or delete `rels` when the way to one of them below `out_dir`
+    passes a symbolic link (or the file is one), or a file stands where a folder must."""
+    seen: dict[str, os.stat_result | None] = {}
+    links: set[str] = set()
+    files: set[str] = set()
+    for rel in rels:
+        parts = PurePosixPath(rel).parts
+        for depth in range(1, len(parts) + 1):
+            step = "/".join(parts[:depth])
+            if step not in seen:
+                seen[step] = _lstat(out_dir / step)
+            info = seen[step]
+            if info is None:
+                break
+            if stat.S_ISLNK(info.st_mode):
+                links.add(step)
+                break
+            if depth < len(parts) and not stat.S_ISDIR(info.st_mode):
+                files.add(step)
+                break
+    if links:
+        listing = ", ".join(str(out_dir / rel) for rel in sorted(links))
+        noun, them = ("links", "them") if len(links) > 1 else ("link", "it")
+        raise EnvironmentProblem(
+            f"refusing to follow the symbolic {noun} {listing} in the output folder — obsgen "
+            f"writes through no link: delete {them} (obsgen makes real folders and files), "
+            "then generate again")
+    if files:
+        listing = ", ".join(str(out_dir / rel) for rel in sorted(files))
+        raise EnvironmentProblem(
+            f"refusing to replace {listing} with a folder: obsgen writes files below it — move "
+            "it away or delete it, then generate again")
+
+
+def _check_manifest_paths(out_dir: Path, owned: Mapping[str, str]) -> None:
+    """The manifest comes with the output folder: it may name only paths inside it."""
+    for rel in sorted(owned):
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or rel in ("", "."):
+            raise EnvironmentProblem(
+                f"{out_dir / MANIFEST}: lists {rel!r}, outside the output folder — delete the "
+                "manifest and the files obsgen generated, then generate again")
 
 
 def _prune_empty(root: Path, folder: Path) -> None:

@@ -101,3 +101,22 @@ def test_stale_report_shows_a_diff(tmp_path: Path) -> None:
     lines = emit.stale_report(tmp_path, {"b.yaml": "one\nthree\n"})
     assert "-two" in lines and "+three" in lines
     assert f"no longer generated: {tmp_path.name}/old.yaml" in lines
+
+
+def test_refuses_to_write_through_a_linked_folder(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _write(out, {"a/x.yaml": "x\n"})
+    (out / "a" / "x.yaml").unlink()
+    (out / "a").rmdir()
+    (out / "a").symlink_to(elsewhere)
+    before = snapshot(out)
+    with pytest.raises(EnvironmentProblem, match=r"refusing to follow the symbolic link .*/a "):
+        emit.changes(out, {"a/x.yaml": "x\n"})
+    assert snapshot(out) == before and list(elsewhere.iterdir()) == []
+
+
+def test_refuses_a_manifest_naming_paths_outside(tmp_path: Path) -> None:
+    (tmp_path / emit.MANIFEST).write_text('{"files": {"../../etc/x": "0"}}\n')
+    with pytest.raises(EnvironmentProblem, match=r"lists '../../etc/x', outside the output"):
+        emit.changes(tmp_path, {"b.yaml": "b\n"})

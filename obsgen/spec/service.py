@@ -306,6 +306,11 @@ class Settings(Spec):
     """A folder of Jinja2 templates overriding obsgen's defaults by file name (alert.md.j2,
     slo-alert.md.j2, index.md.j2, service.md.j2), relative to this spec file; the
     --templates option overrides it."""
+    jsonnet_library_paths: list[str] = []
+    """Folders where Jsonnet imports are also looked up, in order, after the importing file's
+    own folder (like jsonnet -J), e.g. vendor for jsonnet-bundler's vendored grafonnet:
+    relative to the specs folder and inside it. Files in them are imported, not read as
+    specs. Only a YAML Settings document may set it."""
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -4,6 +4,8 @@ A Jsonnet dashboard (`*.dashboard.jsonnet`, which spec discovery skips) is evalu
 the `jsonnet` package and checked like obsgen's own: a JSON object with a list of panels,
 no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing,
 panels inside the 24-column grid without overlaps (or no positions at all: obsgen places them).
+It is read and its imports resolved like a Jsonnet spec's: only inside the specs folder and
+its library folders (`loader.ReadScope`, docs/security.md).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.promql import grafana_free
-from obsgen.spec.loader import Document
+from obsgen.spec.loader import REFUSAL_HINTS, Document, ReadScope, lexical_name, scope_for
 from obsgen.spec.service import ServiceSpec
 
 SUFFIX = ".dashboard.jsonnet"
@@ -27,17 +29,27 @@ def jsonnet_path(spec_file: str, relative: str) -> Path:
     return Path(spec_file).parent / relative
 
 
-@lru_cache(maxsize=256)
 def evaluate(path: str) -> dict[str, Any] | str:
     """The dashboard a Jsonnet file evaluates to, in grafana-foundation-sdk's canonical form
     (the Grafana target places its panels when it gives none a position), or what is wrong
-    with it."""
-    import _jsonnet
+    with it. Reads only what the scope of its specs folder allows (`loader.scope_for`)."""
+    return _evaluate(path, scope_for(path))
 
+
+@lru_cache(maxsize=256)
+def _evaluate(path: str, scope: ReadScope) -> dict[str, Any] | str:
+    from obsgen.spec.jsonnet import ImportRefused, evaluate_confined
+
+    refusal = scope.refusal(path)
+    if refusal:
+        return f"{path} {refusal}"
     if not Path(path).is_file():
         return f"no file {path}"
     try:
-        data = json.loads(_jsonnet.evaluate_file(path))
+        data = json.loads(evaluate_confined(Path(path), scope))
+    except ImportRefused as exc:
+        where = lexical_name(exc.file or path)
+        return Refusal(f"{where}:{exc.line}:{exc.col}: {exc.message}", exc.hint)
     except RuntimeError as exc:
         first = (str(exc).strip().splitlines() or ["evaluation failed"])[0]
         return f"Jsonnet error: {first}"
@@ -121,10 +133,36 @@ def problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
                                  f"rename it to end with {SUFFIX}: spec discovery skips "
                                  "those files")
             continue
-        result = evaluate(str(jsonnet_path(doc.file, board.jsonnet)))
+        path = jsonnet_path(doc.file, board.jsonnet)
+        refused = _path_refusal(board.jsonnet, path, scope_for(doc.file))
+        if refused:
+            yield doc.diagnostic(("dashboards", i, "jsonnet"), *refused)
+            continue
+        result = evaluate(str(path))
         if isinstance(result, str):
             yield doc.diagnostic(("dashboards", i, "jsonnet"), result,
-                                 "fix the file so it evaluates to Grafana dashboard JSON")
+                                 getattr(result, "hint", "")
+                                 or "fix the file so it evaluates to Grafana dashboard JSON")
+
+
+class Refusal(str):
+    """What `evaluate` found wrong, with its own fix: a refused import."""
+
+    def __new__(cls, message: str, hint: str) -> Refusal:
+        made = super().__new__(cls, message)
+        made.hint = hint
+        return made
+
+    hint: str
+
+
+def _path_refusal(written: str, path: Path, scope: ReadScope) -> tuple[str, str] | None:
+    """(message, hint) when the dashboard file a spec names may not be read."""
+    if Path(written).is_absolute():
+        return (f"{written!r} is an absolute path",
+                "give a path relative to this spec file, inside the specs folder")
+    refusal = scope.refusal(path)
+    return (f"{written!r} {refusal}", REFUSAL_HINTS[refusal]) if refusal else None
 
 
 def grid_problem(panels: list[Any]) -> str:

@@ -5,15 +5,21 @@ packaged as `obsgen.templates`), overridden file by file by a templates folder
 (`--templates` or `Settings.runbook_templates`). Templates run with `StrictUndefined` and
 escape every value as Markdown text (`obsgen.targets.runbooks.markdown`). A template error is
 reported as a located problem in the template file (exit 2), before anything is written.
+
+A templates folder is untrusted input (docs/security.md): templates run in Jinja2's immutable
+sandbox (no attribute tricks reach Python: `cycler.__init__.__globals__` is a template error),
+and the folder serves no file through a link leading out of it.
 """
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from obsgen import conventions, model
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError, display_name
@@ -35,10 +41,35 @@ def default_templates() -> Path:
                              "reinstall obsgen")
 
 
+class TemplateRefused(jinja2.TemplateError):
+    """A template obsgen will not read: a link leading out of its templates folder."""
+
+    def __init__(self, filename: str, message: str) -> None:
+        super().__init__(message)
+        self.filename = filename
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that serves no file through a symbolic link leading out of its
+    folder (Jinja already refuses `..` in template names)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if os.path.isfile(filename):
+                root = os.path.realpath(folder)
+                if not os.path.realpath(filename).startswith(root.rstrip(os.sep) + os.sep):
+                    raise TemplateRefused(filename, f"{template} is a symbolic link leading "
+                                          "outside the templates folder")
+                break
+        return super().get_source(environment, template)
+
+
 def environment(override: str = "") -> jinja2.Environment:
-    folders = [override] if override else []
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(default_templates())]),
+    loaders: list[jinja2.BaseLoader] = [ConfinedLoader(override)] if override else []
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(str(default_templates()))]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,  # with finalize: every value is escaped as Markdown, not HTML
         finalize=markdown.text,
@@ -94,12 +125,27 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any],
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or name
         problems[_problem(where, exc.lineno, f"template syntax error: {exc.message}")] = None
+    except TemplateRefused as exc:
+        problems[Diagnostic(_lexical(exc.filename), 1, 1, "", f"template error: {exc.message}",
+                            "obsgen follows no link out of the templates folder: copy the "
+                            "template inside it")] = None
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename.endswith(".j2")]
         where, line = (frames[-1].filename, frames[-1].lineno or 1) if frames else (name, 1)
         problems[_problem(where, line, f"template error: {exc}")] = None
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"{_lexical(os.fsdecode(exc.filename or name))}: cannot read the template "
+            f"({exc.strerror or exc}) — make it readable") from None
     return ""
+
+
+def _lexical(filename: str) -> str:
+    """A template file as shown in messages, without resolving a link."""
+    absolute, cwd = os.path.abspath(filename), os.getcwd()
+    inside = absolute.startswith(cwd.rstrip(os.sep) + os.sep)
+    return os.path.relpath(absolute, cwd) if inside else filename
 
 
 def _problem(filename: str, line: int, message: str) -> Diagnostic:

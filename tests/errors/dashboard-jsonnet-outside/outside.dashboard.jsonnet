@@ -1,0 +1,1 @@
+{ title: 'SECRET-OUTSIDE-THE-SPECS', panels: [] }

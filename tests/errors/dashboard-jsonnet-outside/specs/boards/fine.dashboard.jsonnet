@@ -1,0 +1,2 @@
+local panel = import 'panel.libsonnet';
+{ panels: [panel.text('Imports inside the specs folder keep working')] }

@@ -1,0 +1,1 @@
+{ text(title): { type: 'text', title: title } }

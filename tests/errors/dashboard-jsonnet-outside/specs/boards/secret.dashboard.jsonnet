@@ -1,0 +1,3 @@
+{
+  panels: [{ type: 'text', title: importstr '../../secret.txt' }],
+}

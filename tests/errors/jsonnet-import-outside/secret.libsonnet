@@ -1,0 +1,1 @@
+{ token: 'SECRET-OUTSIDE-THE-SPECS' }

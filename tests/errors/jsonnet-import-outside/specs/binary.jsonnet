@@ -1,0 +1,2 @@
+local service = import 'lib/service.libsonnet';
+service('binary', std.join(',', std.map(std.toString, importbin '../secret.txt')))

@@ -1,0 +1,3 @@
+// Imports inside the specs folder keep working.
+local service = import 'lib/service.libsonnet';
+service('fine', 'Imported from lib/.')

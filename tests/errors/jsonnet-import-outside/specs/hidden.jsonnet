@@ -1,0 +1,2 @@
+local service = import 'lib/service.libsonnet';
+service('hidden', importstr '.private/token.txt')

@@ -1,0 +1,2 @@
+local service = import 'lib/service.libsonnet';
+service('nested', (import 'lib/leak.libsonnet').description)

@@ -1,0 +1,7 @@
+{
+  service(name, description): {
+    apiVersion: 'obsgen/v1',
+    kind: 'Service',
+    metadata: { name: name, team: 'web', description: description },
+  },
+}
