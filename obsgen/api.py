@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from obsgen import emit, model
 from obsgen.errors import Diagnostic, EnvironmentProblem, SpecError
-from obsgen.spec.loader import Document, discover, load_tree
+from obsgen.spec.loader import Document, discover
+from obsgen.spec.tree import load_tree
 
 if TYPE_CHECKING:
     from obsgen.spec.validate import ValidSpecs

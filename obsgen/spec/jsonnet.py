@@ -16,14 +16,8 @@ import re
 from pathlib import Path
 
 from obsgen.errors import Diagnostic, EnvironmentProblem
-from obsgen.spec.loader import (
-    OUTSIDE,
-    REFUSAL_HINTS,
-    Document,
-    ReadScope,
-    lexical_name,
-    unreadable,
-)
+from obsgen.spec.loader import Document
+from obsgen.spec.scope import OUTSIDE, REFUSAL_HINTS, ReadScope, lexical_name, unreadable
 
 _JSONNET_LOCATION = re.compile(
     r"(?P<file>[^\s:]+\.(?:jsonnet|libsonnet)):(?P<line>\d+):(?P<col>\d+)"

@@ -5,7 +5,7 @@ the `jsonnet` package and checked like obsgen's own: a JSON object with a list o
 no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing,
 panels inside the 24-column grid without overlaps (or no positions at all: obsgen places them).
 It is read and its imports resolved like a Jsonnet spec's: only inside the specs folder and
-its library folders (`loader.ReadScope`, docs/security.md).
+its library folders (`scope.ReadScope`, docs/security.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.promql import grafana_free
-from obsgen.spec.loader import REFUSAL_HINTS, Document, ReadScope, lexical_name, scope_for
+from obsgen.spec.loader import Document
+from obsgen.spec.scope import REFUSAL_HINTS, ReadScope, lexical_name, scope_for
 from obsgen.spec.service import ServiceSpec
 
 SUFFIX = ".dashboard.jsonnet"
@@ -32,7 +33,7 @@ def jsonnet_path(spec_file: str, relative: str) -> Path:
 def evaluate(path: str) -> dict[str, Any] | str:
     """The dashboard a Jsonnet file evaluates to, in grafana-foundation-sdk's canonical form
     (the Grafana target places its panels when it gives none a position), or what is wrong
-    with it. Reads only what the scope of its specs folder allows (`loader.scope_for`)."""
+    with it. Reads only what the scope of its specs folder allows (`scope.scope_for`)."""
     return _evaluate(path, scope_for(path))
 
 
