@@ -27,7 +27,7 @@ check: $(STAMP)
 ## Run the real tools over generated/.
 lint: $(STAMP) tools
 	$(BIN)/obsgen check --specs specs --out generated
-	$(BIN)/obsgen lint --out generated
+	$(BIN)/obsgen lint --specs specs --out generated
 
 ## Everything: unit, golden, error, property and real-tool tests.
 test: $(STAMP) tools

@@ -66,12 +66,26 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_STALE
 
 
+def lint_specs(args: argparse.Namespace) -> Path | None:
+    """The specs folder the semantic checks read: --specs, else a `specs` folder next to the
+    output folder (generated/ and specs/ side by side, as in this repository), else none."""
+    if args.specs is not None:
+        return Path(args.specs)
+    beside = Path(args.out).parent / "specs"
+    return beside if beside.is_dir() else None
+
+
 def _lint(args: argparse.Namespace) -> int:
+    from obsgen import api
     from obsgen.lint import lint
 
     if not args.out.is_dir():
         raise EnvironmentProblem(f"{args.out}: no such folder — run `obsgen generate` first")
-    report = lint(args.out)
+    specs = lint_specs(args)
+    report = lint(args.out, project=api.project(specs) if specs else None)
+    if specs is None:
+        print(f"no specs folder beside {args.out}: semantic checks skipped (pass --specs DIR)",
+              file=sys.stderr)
     for finding in report.findings:
         print(finding.format())
     errors = report.errors(args.strict)
@@ -150,8 +164,10 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument(
             "--specs",
             type=Path,
-            default=Path("specs"),
-            help="folder of spec files (default: specs)",
+            default=None if name == "lint" else Path("specs"),
+            help="folder of spec files, for the semantic checks (default: the specs folder "
+            "beside --out, if there is one)" if name == "lint"
+            else "folder of spec files (default: specs)",
         )
         if name in ("generate", "check"):
             cmd.add_argument(

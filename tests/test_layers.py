@@ -8,7 +8,8 @@
     proof     when alerts fire                                  + model
     targets   model -> files                                    + model, router, proof
     emit      the only writer                                   + helpers
-    lint      the real tools over generated files; own checks   + helpers, emit, model, proof
+    lint      the real tools over generated files, semantic lint  + helpers, model, router,
+              of the model                                          proof, emit
     api, cli  string the stages together                        anything but dev
     dev       live Prometheus, preview, reference               anything
 
@@ -36,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "proof": {"helpers", "model", "proof"},
     "targets": {"helpers", "model", "router", "proof", "targets"},
     "emit": {"helpers", "emit"},
-    "lint": {"helpers", "emit", "model", "proof", "lint"},
+    "lint": {"helpers", "model", "router", "proof", "emit", "lint"},
     "api": {"helpers", "spec", "model", "router", "build", "proof", "targets", "emit", "lint",
             "api", "root"},
     "cli": {"helpers", "spec", "model", "router", "build", "proof", "targets", "emit", "lint",

@@ -162,6 +162,7 @@ def _inhibitions(
                 target=(m.one_of("severity", SEVERITY_CLASSES["ticket"]),
                         Matcher("slo", "=~", ".+")),
                 equal=("service", "slo", *rest),
+                origin="page_inhibits_ticket",
             )
         )
     if critical_warning:
@@ -170,6 +171,7 @@ def _inhibitions(
                 source=(m.equal("severity", "critical"),),
                 target=(m.equal("severity", "warning"),),
                 equal=("service", *(s for s in scope if s != "service")),
+                origin="critical_inhibits_warning",
             )
         )
     custom: list[InhibitRule] = settings.rules if settings else []

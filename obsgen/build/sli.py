@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from obsgen.conventions import BASE_WINDOW_S
-from obsgen.durations import format_seconds
+from obsgen.durations import format_seconds, parse_ms
 from obsgen.model import SLI
 from obsgen.spec import service as spec
 
@@ -54,7 +54,9 @@ def build_sli(sli: spec.SLISpec, group_by: tuple[str, ...], probe_selector: str 
             total_selector=total_sel, le=_go_float(lat.threshold),
         )
     assert sli.raw is not None
-    return SLI(kind="raw", error_ratio=sli.raw.error_ratio)
+    cadence = sli.raw.sample_interval
+    return SLI(kind="raw", error_ratio=sli.raw.error_ratio,
+               sample_interval_s=parse_ms(cadence) // 1000 if cadence else 0)
 
 
 def _or_zero(expr: str, total: str) -> str:

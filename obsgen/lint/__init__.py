@@ -5,7 +5,9 @@ file (one process per file, run in parallel), and, when their outputs exist, `am
 check-config` and `blackbox_exporter --config.check`. obsgen's own checks read the rule and
 test files: alert names in CamelCase, `summary` and `description` present, `for` present on
 plain alerts, every alert shown firing by some test and every tested alert existing, and
-every `runbook_url` resolving to a generated page once runbooks are generated.
+every `runbook_url` resolving to a generated page once runbooks are generated. Given the
+project the folder was generated from, the semantic checks of `lint/semantic.py` (source
+`obsgen-semantic`, located at the spec file) run over its model too.
 
 Findings are `file: tool: level: message`, one a line, sorted by file then tool.
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from obsgen import model
 from obsgen.lint import alertmanager as lint_alertmanager
 
 OWN = "obsgen"
@@ -70,10 +73,17 @@ class Report:
                 if f.level == "error" or (strict and f.level == "warning")]
 
 
-def lint(out_dir: Path, *, jobs: int | None = None) -> Report:
+def lint(out_dir: Path, *, jobs: int | None = None,
+         project: model.Project | None = None) -> Report:
+    """`project`: the specs' model, for the semantic checks (`lint/semantic.py`); None skips
+    them (the output folder alone does not say which spec wrote an expression)."""
+    from obsgen.lint import semantic
+
     rules = sorted((out_dir / "prometheus" / "rules").glob("*.yaml"))
     tests = sorted((out_dir / "prometheus" / "tests").glob("*.yaml"))
     findings = own_checks(out_dir, rules, tests)
+    if project is not None:
+        findings += semantic.findings(project)
     missing: list[str] = []
     # (file, tool, argv, cwd): test files name their rule files relative to themselves
     commands: list[tuple[str, str, list[str], Path | None]] = []

@@ -50,6 +50,9 @@ class SLI:
     """All events per second over the base window, aggregated likewise."""
     error_ratio: str = ""
     """Raw SLIs only: the user's error-ratio expression with {{window}}."""
+    sample_interval_s: int = 0
+    """Raw SLIs only: the cadence the spec declares for the series read (0: not declared),
+    for the lint of windows too short to hold two samples."""
     errors_selector: str = ""
     good_selector: str = ""
     total_selector: str = ""

@@ -38,6 +38,9 @@ class Inhibition:
     source: tuple[Matcher, ...]
     target: tuple[Matcher, ...]
     equal: tuple[str, ...]
+    origin: Literal["page_inhibits_ticket", "critical_inhibits_warning", "custom"] = "custom"
+    """Which switch of the Routing document made the rule: the lint judges obsgen's own
+    rules and the spec's differently."""
 
 
 @dataclass(frozen=True, kw_only=True)

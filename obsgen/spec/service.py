@@ -126,6 +126,11 @@ class RawSLI(Spec):
     error_ratio: str
     """PromQL giving bad/total over {{window}}, e.g.
     sum(rate(e[{{window}}])) / sum(rate(t[{{window}}]))."""
+    sample_interval: Duration | None = None
+    """How often the series the expression reads get a new sample (e.g. 15m for a job that
+    computes a latency every quarter hour). `obsgen lint` flags ranges and subqueries shorter
+    than twice this: they hold one sample at most, none when a sample is late. Unset: the
+    scrape interval is assumed to be short enough."""
 
     @model_validator(mode="after")
     def _has_window(self) -> RawSLI:
