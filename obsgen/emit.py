@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from obsgen.errors import EnvironmentProblem
+from obsgen.errors import EnvironmentProblem, folders_on_the_way
 
 MANIFEST = ".obsgen-manifest.json"
 
@@ -216,10 +216,7 @@ def check_out_dir(out_dir: Path) -> None:
     the way to it below the working directory (those come with the repository)."""
     absolute = Path(os.path.abspath(out_dir))
     cwd = Path(os.getcwd())
-    way = [absolute]
-    if absolute.is_relative_to(cwd):
-        parts = absolute.relative_to(cwd).parts
-        way = [cwd.joinpath(*parts[:i]) for i in range(1, len(parts) + 1)]
+    way = folders_on_the_way(out_dir)
     for step in way:
         info = _lstat(step)
         if info is None:

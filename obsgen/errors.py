@@ -11,6 +11,7 @@ position, so one run reports every problem in reading order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,17 @@ def display_name(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def folders_on_the_way(path: Path) -> list[Path]:
+    """`path` and every folder between the working directory and it (just `path` when it is
+    not below the working directory): the links a repository checkout may bring."""
+    absolute = Path(os.path.abspath(path))
+    cwd = Path(os.getcwd())
+    if not absolute.is_relative_to(cwd):
+        return [absolute]
+    parts = absolute.relative_to(cwd).parts
+    return [cwd.joinpath(*parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def format_path(parts: Sequence[str | int]) -> str:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from obsgen.errors import EnvironmentProblem
+from obsgen.errors import EnvironmentProblem, folders_on_the_way
 
 OUTSIDE = "leads outside the specs folder"
 LINK_OUT = "is a symbolic link leading outside the specs folder"
@@ -127,11 +127,7 @@ def _refuse_linked_folder(specs_dir: Path) -> None:
     """The specs folder must not be a symbolic link — itself, or a folder on the way to it
     below the working directory (those come with the repository, like the specs)."""
     absolute = Path(os.path.abspath(specs_dir))
-    cwd = Path(os.getcwd())
-    way = [absolute]
-    if absolute.is_relative_to(cwd):
-        parts = absolute.relative_to(cwd).parts
-        way = [cwd.joinpath(*parts[:i]) for i in range(1, len(parts) + 1)]
+    way = folders_on_the_way(specs_dir)
     for step in way:
         if step.is_symlink():
             shown = lexical_name(step)
