@@ -40,6 +40,7 @@ def test_semantic_case(case: str, monkeypatch: pytest.MonkeyPatch, update_golden
 def test_every_check_has_a_case() -> None:
     assert {"unscoped-selector", "first-event", "inhibition-scope", "fleet-critical",
             "raw-sli-cadence", "for-below-interval", "routed-labels", "dead-team-route",
+            "undeclared-metric",
             "clean"} <= set(CASES)
     assert (SEMANTIC / "clean" / "expected.txt").read_text() == ""
 

@@ -57,6 +57,8 @@ def build_service(
         name=meta.name, team=meta.team, tier=meta.tier, description=meta.description,
         source=source, slos=slos, alerts=tuple(alerts), probes=tuple(probes),
         dashboards=tuple(build_dashboard(meta.name, b, file) for b in svc.dashboards),
+        metrics=tuple(model.Metric(name=m.name, type=m.type, series=m.series_names(),
+                                   labels=tuple(m.labels), help=m.help) for m in svc.metrics),
     )
 
 

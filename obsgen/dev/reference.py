@@ -27,6 +27,7 @@ Every field of every spec kind, from the pydantic models' docstrings (the same t
 ORDER = (
     "Service",
     "Metadata",
+    "Metric",
     "SLO",
     "SLI",
     "RatioSLI",

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from obsgen import conventions, model
 from obsgen.durations import format_ms, format_seconds
 from obsgen.lint import Finding, exprs
+from obsgen.lint import metrics as lint_metrics
 from obsgen.lint import routing as lint_routing
 from obsgen.lint import sensitivity as lint_sensitivity
 from obsgen.promql import substitute_window
@@ -151,6 +152,7 @@ CHECKS: tuple[Callable[[model.Project], Iterable[Finding]], ...] = (
     _alert_findings,
     lint_routing.findings,
     lint_sensitivity.findings,
+    lint_metrics.findings,
 )
 """The project checks `findings` runs; another module's `findings(project)` is one more line
 here."""

@@ -17,6 +17,7 @@ from obsgen.model.core import (
     Alert,
     AlertTest,
     BurnWindow,
+    Metric,
     Probe,
     ProbeKind,
     Project,
@@ -49,7 +50,8 @@ from obsgen.model.routing import (
 
 __all__ = [
     "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
-    "DashboardTarget", "Inhibition", "Integration", "Probe", "ProbeKind", "Project", "Receiver",
+    "DashboardTarget", "Inhibition", "Integration", "Metric", "Probe", "ProbeKind", "Project",
+    "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
     "exhaustion_s", "fmt_decimal",

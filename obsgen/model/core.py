@@ -160,6 +160,19 @@ class Probe:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Metric:
+    """A metric family a service declares it exposes."""
+
+    name: str
+    type: str
+    series: tuple[str, ...]
+    """Every series name the family writes (a histogram's _bucket, _count and _sum)."""
+    labels: tuple[str, ...] = ()
+    """The labels the exporter sets; empty: not declared."""
+    help: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Service:
     name: str
     team: str
@@ -171,6 +184,7 @@ class Service:
     alerts: tuple[Alert, ...]
     probes: tuple[Probe, ...] = ()
     dashboards: tuple[ServiceDashboard, ...] = ()
+    metrics: tuple[Metric, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

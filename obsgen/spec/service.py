@@ -16,6 +16,7 @@ from obsgen import durations, promql
 from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
+from obsgen.spec.metrics import MetricSpec
 from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.routing_types import HostPort
 from obsgen.spec.types import (
@@ -274,6 +275,9 @@ class ServiceSpec(Spec):
     """Name, team, tier, labels, description."""
     slos: list[SLOSpec] = []
     """Service level objectives."""
+    metrics: list[MetricSpec] = []
+    """The metric families the service exposes: declared, the selectors that read them are
+    checked by `obsgen lint` (names and labels)."""
     alerts: list[AlertSpec] = []
     """Plain alerting rules."""
     probes: list[ProbeSpec] = []
