@@ -67,7 +67,7 @@ def test_jira_config_uses_only_documented_fields_and_secrets_as_files() -> None:
     assert list(jira) == ["name", "jira_configs"]
     (config,) = jira["jira_configs"]
     assert set(config) <= JIRA_CONFIG_FIELDS
-    assert JIRA_REQUIRED <= set(config) and config["api_url"].endswith("/rest/api/2/")
+    assert set(config) >= JIRA_REQUIRED and config["api_url"].endswith("/rest/api/2/")
     (auth, fields), = config["http_config"].items()
     assert set(fields) == HTTP_CONFIG_AUTH[auth]
     assert fields == {"username": "alertmanager@example.com",

@@ -136,6 +136,6 @@ def test_the_indexes_list_the_ids(out: Path) -> None:
         rows = {line.split("|")[1].strip(): line.split("|")
                 for line in (out / index).read_text().splitlines() if line.startswith("| [")}
         assert "team runbook" in (out / index).read_text()
-        assert f"[RB-06](https://runbooks/redis)" in "|".join(rows[f"[RedisDown]({link})"])
+        assert "[RB-06](https://runbooks/redis)" in "|".join(rows[f"[RedisDown]({link})"])
         evicting = next(v for k, v in rows.items() if k.startswith("[RedisEvicting]"))
         assert " RB-06b " in evicting
