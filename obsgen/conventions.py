@@ -146,6 +146,21 @@ def runbook_url(base_url: str, service: str, alert: str) -> str:
     return f"{base_url}/{path}" if base_url else f"{RUNBOOKS}/{path}"
 
 
+GENERATED_RUNBOOK_ANNOTATION = "obsgen_runbook_url"
+"""The generated page's annotation when `runbook_url` opens the team's own runbook."""
+
+
+def runbook_annotations(base_url: str, service: str, alert: str,
+                        existing: str = "") -> dict[str, str]:
+    """`runbook_url`, the annotation Grafana, Alertmanager templates and most tooling read,
+    opens the team's existing runbook when there is one; the generated page then moves to
+    `obsgen_runbook_url`."""
+    page = runbook_url(base_url, service, alert)
+    if not existing:
+        return {"runbook_url": page}
+    return {"runbook_url": existing, GENERATED_RUNBOOK_ANNOTATION: page}
+
+
 # -- dashboards and links --------------------------------------------------------------------
 
 GRID_COLUMNS = 24

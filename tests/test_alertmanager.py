@@ -85,6 +85,7 @@ def test_older_amtool_checks_a_copy_with_placeholders() -> None:
     config = _load(ROOT / "tests/golden/routing/expected/alertmanager/alertmanager.yaml")
     copy, replaced = lint_alertmanager.checkable(config, (0, 25))
     assert replaced == [
+        "finance-jira: jira_configs (0.28)",
         "finance-secret-hook: webhook url_file (0.26)",
         "payments-teams: msteamsv2_configs (0.28)",
         "payments-telegram: telegram bot_token_file (0.26)",

@@ -103,9 +103,14 @@ def build_probe(service: str, probe: ProbeSpec, extra: dict[str, str]) -> model.
     )
 
 
+Links = Callable[[str], dict[str, str]]
+"""An alert name -> its runbook annotations."""
+
+
 def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
-                 runbook_url: Callable[[str], str], book: model.Runbook) -> list[model.Alert]:
-    """The probe's alerts; `runbook_url(name)` gives each one's URL, `book` their runbook."""
+                 runbook_links: Links, book: model.Runbook) -> list[model.Alert]:
+    """The probe's alerts; `runbook_links(name)` gives each one's runbook annotations,
+    `book` their runbook."""
     interval_ms = durations.parse_ms(probe.interval)
     window = format_ms(round((probe.failures - 0.5) * interval_ms))
     sel = probe_selector(built.service, built.name)
@@ -113,7 +118,7 @@ def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
     series = dict(built.labels) | {"instance": built.target, "job": built.job}
     names = list(probe.alert_names(built.service))
     alerts = [_alert(
-        names[0], probe, base, probe.severity, runbook_url, book,
+        names[0], probe, base, probe.severity, runbook_links, book,
         expr=f"max_over_time(probe_success{sel}[{window}]) == 0\n"
              f"or\nmax_over_time(up{sel}[{window}]) == 0",
         summary=f"{built.service}: {what} failed {probe.failures} times in a row.",
@@ -125,7 +130,7 @@ def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
         assert probe.http is not None and probe.http.max_latency is not None
         limit = durations.parse_ms(probe.http.max_latency) / 1000
         alerts.append(_alert(
-            names[1], probe, base, TICKET, runbook_url, book,
+            names[1], probe, base, TICKET, runbook_links, book,
             expr=f"min_over_time(probe_duration_seconds{sel}[{window}]) > {limit:g}\n"
                  f"and\nmin_over_time(probe_success{sel}[{window}]) == 1",
             summary=f"{built.service}: {what} is slower than {probe.http.max_latency}.",
@@ -136,18 +141,17 @@ def build_alerts(built: model.Probe, probe: ProbeSpec, base: dict[str, str],
                 "probe_success": ("1", "1")}),
         ))
     if names[-1].endswith("CertificateExpiring"):
-        alerts.append(_cert_alert(names[-1], probe, base, runbook_url, book, sel, what,
+        alerts.append(_cert_alert(names[-1], probe, base, runbook_links, book, sel, what,
                                   series, interval_ms))
     return alerts
 
 
 def _alert(name: str, probe: ProbeSpec, base: dict[str, str], severity: str,
-           runbook_url: Callable[[str], str], book: model.Runbook, *, expr: str, summary: str,
+           runbook_links: Links, book: model.Runbook, *, expr: str, summary: str,
            description: str,
            tests: tuple[model.AlertTest, ...], for_ms: int = 0) -> model.Alert:
     labels = {**base, **probe.labels, "probe": probe.name, "severity": severity}
-    annotations = {"summary": summary, "description": description,
-                   "runbook_url": runbook_url(name)}
+    annotations = {"summary": summary, "description": description, **runbook_links(name)}
     return model.Alert(name=name, expr=expr, for_ms=for_ms, keep_firing_for_ms=None,
                        severity=severity, labels=dict(sorted(labels.items())),
                        annotations=dict(sorted(annotations.items())), runbook=book, tests=tests)
@@ -167,7 +171,7 @@ def _consecutive_test(probe: ProbeSpec, interval_ms: int, series: dict[str, str]
 
 
 def _cert_alert(name: str, probe: ProbeSpec, base: dict[str, str],
-                runbook_url: Callable[[str], str], book: model.Runbook, sel: str,
+                runbook_links: Links, book: model.Runbook, sel: str,
                 what: str, series: dict[str, str], interval_ms: int) -> model.Alert:
     notice_s = durations.parse_ms(probe.certificate_expiry) // 1000
     iv = interval_ms // 1000
@@ -182,7 +186,7 @@ def _cert_alert(name: str, probe: ProbeSpec, base: dict[str, str],
         input_series=((render_series("probe_ssl_earliest_cert_expiry", series), values),),
         expect=((quiet, ()), (fires, (dict(sorted(series.items())),))))
     return _alert(
-        name, probe, base, TICKET, runbook_url, book,
+        name, probe, base, TICKET, runbook_links, book,
         expr=f"probe_ssl_earliest_cert_expiry{sel} - time() < {notice_s}",
         summary=f"{what}: the TLS certificate expires within {probe.certificate_expiry}.",
         description="The earliest certificate of the chain expires in "

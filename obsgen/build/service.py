@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 from obsgen import conventions, durations, model
 from obsgen.build import probes as probes_core
@@ -42,7 +43,8 @@ def build_service(
         probes.append(built)
         alerts += probes_core.build_alerts(
             built, spec_probe, labels,
-            lambda name: conventions.runbook_url(base_url, meta.name, name),
+            partial(conventions.runbook_annotations, base_url, meta.name,
+                    existing=spec_probe.runbook.url),
             runbook(spec_probe.runbook))
     if grafana_url:
         alerts = [replace(a, annotations=_sorted({
@@ -64,7 +66,8 @@ def build_service(
 
 def runbook(book: base.RunbookSpec) -> model.Runbook:
     return model.Runbook(
-        impact=book.impact, symptoms=tuple(book.symptoms), checks=tuple(book.checks),
+        id=book.id, url=book.url, impact=book.impact, symptoms=tuple(book.symptoms),
+        checks=tuple(book.checks),
         actions=tuple(book.actions), escalation=tuple(book.escalation),
         post_incident=tuple(book.post_incident),
     )
@@ -86,7 +89,7 @@ def _alert(
         **alert.annotations,
         "summary": alert.summary,
         "description": description,
-        "runbook_url": conventions.runbook_url(base_url, service, alert.name),
+        **conventions.runbook_annotations(base_url, service, alert.name, alert.runbook.url),
     }
     return model.Alert(
         name=alert.name,
@@ -128,7 +131,7 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -
             **conf.annotations,
             "summary": _summary(service, slo, tier, group),
             "description": _description(slo, days, windows),
-            "runbook_url": conventions.runbook_url(base_url, service, name),
+            **conventions.runbook_annotations(base_url, service, name, slo.runbook.url),
         }
         alerts.append(model.SLOAlert(
             tier=tier, name=name, severity=severity, windows=windows, for_ms=_ms(conf.for_),

@@ -5,9 +5,11 @@ file (one process per file, run in parallel), and, when their outputs exist, `am
 check-config` and `blackbox_exporter --config.check`. obsgen's own checks read the rule and
 test files: alert names in CamelCase, `summary` and `description` present, `for` present on
 plain alerts, every alert shown firing by some test and every tested alert existing, and
-every `runbook_url` resolving to a generated page once runbooks are generated. Given the
-project the folder was generated from, the semantic checks of `lint/semantic.py` (source
-`obsgen-semantic`, located at the spec file) run over its model too.
+every alert's generated runbook link (`obsgen_runbook_url` when `runbook_url` opens the
+team's own runbook, else `runbook_url`) resolving to a generated page once runbooks are
+generated. Given the project the folder was generated from, the semantic checks of
+`lint/semantic.py` (source `obsgen-semantic`, located at the spec file) run over its model
+too.
 
 Findings are `file: tool: level: message`, one a line, sorted by file then tool.
 """
@@ -218,11 +220,12 @@ def _rule_findings(file: str, name: str, rule: dict[str, Any], plain: bool,
     if plain and "for" not in rule:
         out.append(f"{name}: plain alert without `for` — set it in the spec (for: 0s to fire "
                    "on a single evaluation on purpose)")
-    url = str(annotations.get("runbook_url", ""))
+    key = "obsgen_runbook_url" if "obsgen_runbook_url" in annotations else "runbook_url"
+    url = str(annotations.get(key, ""))
     if runbooks.is_dir():
         _, found, page = f"/{url}".partition("/runbooks/")
         if not found or not (runbooks / page).is_file():
-            out.append(f"{name}: runbook_url {url or '(none)'} is not a generated runbook page")
+            out.append(f"{name}: {key} {url or '(none)'} is not a generated runbook page")
     return [Finding(file, OWN, "error", m) for m in out]
 
 

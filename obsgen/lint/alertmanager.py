@@ -4,10 +4,11 @@ Each row of `alertmanager/routes.test.yaml` becomes one
 `amtool config routes test --verify.receivers=<expected> <labels>` run.
 
 When the installed amtool is older than a receiver field the configuration uses (Telegram's
-`bot_token_file` and webhook `url_file` are 0.26, Teams Workflows 0.28), amtool would reject
-the file for that field alone. amtool then checks a copy in which those fields are swapped
-for placeholders of the older form (receiver names and everything else kept), and lint says
-so in a `note`. obsgen's own models check those newer fields against the releases' sources.
+`bot_token_file` and webhook `url_file` are 0.26, Teams Workflows and Jira 0.28), amtool
+would reject the file for that field alone. amtool then checks a copy in which those fields
+are swapped for placeholders of the older form (receiver names and everything else kept),
+and lint says so in a `note`. obsgen's own models check those newer fields against the
+releases' sources.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def checkable(config: dict[str, Any], version: tuple[int, int]) -> tuple[dict[st
                 for c in teams
             )
             replaced.append(f"{receiver['name']}: msteamsv2_configs (0.28)")
+        if version < (0, 28) and "jira_configs" in receiver:
+            issues = receiver.pop("jira_configs")
+            receiver.setdefault("webhook_configs", []).extend(
+                {"url": PLACEHOLDER_URL, "send_resolved": c.get("send_resolved", True)}
+                for c in issues
+            )
+            replaced.append(f"{receiver['name']}: jira_configs (0.28)")
         receivers.append(receiver)
     return {**config, "receivers": receivers}, replaced
 

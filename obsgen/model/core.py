@@ -31,6 +31,10 @@ def exhaustion_s(period_days: int, factor: Decimal) -> int:
 class Runbook:
     """What the on-call engineer reads when the alert fires."""
 
+    id: str = ""
+    """The team's id of its existing runbook (e.g. RB-06), or ""."""
+    url: str = ""
+    """The team's existing runbook, or "": then runbook_url is the generated page."""
     impact: str = ""
     symptoms: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()

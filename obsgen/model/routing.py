@@ -11,8 +11,8 @@ from typing import Any, Literal
 from obsgen.matchers import Matcher
 
 RouteKind = Literal["root", "team", "mirror", "route", "page", "ticket", "info"]
-ReceiverKind = Literal["email", "msteams", "opsgenie", "pagerduty", "slack", "telegram",
-                       "webhook"]
+ReceiverKind = Literal["email", "jira", "msteams", "opsgenie", "pagerduty", "slack", "sms",
+                       "telegram", "webhook"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -62,6 +62,8 @@ SECRET_FILE_FIELDS = {
     "auth_password": "auth_password_file",
     "webhook_url": "webhook_url_file",
     "api_key": "api_key_file",
+    "password": "password_file",
+    "token": "token_file",
 }
 """Inline secret fields of Alertmanager receivers, and the *_file field to use instead."""
 
@@ -77,6 +79,51 @@ def _reject_inline(value: object, info: ValidationInfo) -> None:
 
 InlineSecret = SkipJsonSchema[Annotated[Any, BeforeValidator(_reject_inline)]]
 """A field that exists only to reject an inline secret with a located message."""
+
+
+def _reject_aws_key(value: object) -> None:
+    raise fail(
+        "an AWS key written inline would be committed to the repository",
+        "leave keys out: Alertmanager takes them from its environment (AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY), the instance or pod role, profile: or role_arn:",
+    )
+
+
+InlineAwsKey = SkipJsonSchema[Annotated[Any, BeforeValidator(_reject_aws_key)]]
+"""SNS's sigv4 keys have no *_file form in Alertmanager: rejected, with where keys come from."""
+
+
+def _jira_api_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail(f"{value!r} is not an http(s) URL",
+                   "write Jira's REST API v2 address, e.g. https://acme.atlassian.net/rest/api/2/")
+    if not re.search(r"/rest/api/2/?$", parts.path):
+        raise fail(f"{value!r} is not Jira's REST API v2 address",
+                   "end it with /rest/api/2/: Alertmanager's default issue description is wiki "
+                   "markup, which only API v2 accepts (v3 wants Atlassian Document Format)")
+    why = secret_in_url(value)
+    if why:
+        raise fail(f"the URL looks like a secret: {why}",
+                   "give the credential as password_file or token_file")
+    return value
+
+
+JiraApiUrl = Annotated[str, AfterValidator(_jira_api_url)]
+
+
+def _phone_number(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise fail(f"{value} is a number, not a quoted phone number",
+                   'quote it in E.164 form, e.g. "+447700900123"')
+    if not isinstance(value, str) or not re.fullmatch(r"\+[1-9][0-9]{6,14}", value):
+        raise fail(f"{value!r} is not a phone number in E.164 form",
+                   'write + then the country code and number without spaces, e.g. "+447700900123"')
+    return value
+
+
+PhoneNumber = Annotated[str, BeforeValidator(_phone_number)]
+"""A phone number in E.164 form, as Amazon SNS wants it."""
 
 
 _SECRET_QUERY = re.compile(

@@ -218,6 +218,28 @@ Objective = Annotated[float, AfterValidator(_objective)]
 Window = Annotated[Duration, AfterValidator(_window)]
 ToleratedBurn = Annotated[float, AfterValidator(_tolerated_burn)]
 HttpUrlText = Annotated[str, AfterValidator(_http_url)]
+
+
+_RUNBOOK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#-]{0,63}$")
+
+
+def _runbook_id(value: str) -> str:
+    if value and not _RUNBOOK_ID.match(value):
+        raise fail(f"{value!r} is not a runbook id",
+                   "write the team's id as it is known, e.g. RB-06 (letters, digits, '.', '_', "
+                   "'-', '/', '#'; at most 64)")
+    return value
+
+
+def _page_url(value: str) -> str:
+    if value and (not value.startswith(("https://", "http://")) or any(c.isspace() for c in value)):
+        raise fail(f"{value!r} is not an http(s) URL",
+                   "write the existing runbook's address, e.g. https://wiki.example.com/runbooks/RB-06")
+    return value
+
+
+RunbookId = Annotated[str, AfterValidator(_runbook_id)]
+PageUrl = Annotated[str, AfterValidator(_page_url)]
 SeriesValues = Annotated[str, Field(min_length=1), AfterValidator(_series_values)]
 TestSeries = Annotated[str, Field(min_length=1), AfterValidator(_series)]
 Labels = dict[LabelName, LabelValue]

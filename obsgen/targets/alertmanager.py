@@ -28,6 +28,17 @@ PAGERDUTY_SEVERITY = (
     f"{{{{ else if eq .CommonLabels.severity {_TICKET} }}}}warning{{{{ else }}}}info{{{{ end }}}}"
 )
 """PagerDuty accepts critical, error, warning and info only."""
+JIRA_PRIORITY = (
+    f"{{{{ if eq .CommonLabels.severity {_PAGE} }}}}High"
+    f"{{{{ else if eq .CommonLabels.severity {_TICKET} }}}}Medium{{{{ else }}}}Low{{{{ end }}}}"
+)
+"""Jira's default priority scheme; Alertmanager's own template knows only critical and
+warning."""
+SMS_TEXT = (
+    "{{ .Status | toUpper }}: {{ .CommonLabels.alertname }} ({{ .CommonLabels.service }})"
+    "{{ if .CommonAnnotations.runbook_url }} {{ .CommonAnnotations.runbook_url }}{{ end }}"
+)
+"""A text message is short: what fired, where, and the runbook when the group shares one."""
 OPSGENIE_PRIORITY = (
     f"{{{{ if eq .CommonLabels.severity {_PAGE} }}}}P1"
     f"{{{{ else if eq .CommonLabels.severity {_TICKET} }}}}P3{{{{ else }}}}P5{{{{ end }}}}"
@@ -38,9 +49,12 @@ CHAT_TITLE = (
 )
 CHAT_TEXT = (
     "{{ range .Alerts }}• {{ .Annotations.summary }}"
-    "{{ if .Annotations.runbook_url }} <{{ .Annotations.runbook_url }}|runbook>{{ end }}\n{{ end }}"
+    "{{ if .Annotations.runbook_url }} <{{ .Annotations.runbook_url }}|runbook>{{ end }}"
+    "{{ if .Annotations.obsgen_runbook_url }} <{{ .Annotations.obsgen_runbook_url }}|obsgen page>"
+    "{{ end }}\n{{ end }}"
 )
-"""Alertmanager's default Slack text is empty: say what fired and link each runbook."""
+"""Alertmanager's default Slack text is empty: say what fired and link each runbook (the
+team's own and obsgen's page, when the spec names the team's)."""
 
 
 def render(project: model.Project) -> dict[str, str]:
@@ -95,7 +109,7 @@ def receiver_dict(receiver: model.Receiver) -> dict[str, Any]:
     out: dict[str, Any] = {"name": receiver.name}
     for integration in sorted(receiver.integrations, key=lambda i: _ORDER.index(i.kind)):
         key, config = _INTEGRATIONS[integration.kind](integration.settings)
-        out[key] = [_clean(config)]
+        out.setdefault(key, []).append(_clean(config))
     return out
 
 
@@ -105,6 +119,35 @@ def _email(e: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         "auth_username": e.get("auth_username") or None,
         "auth_password_file": e.get("auth_password_file"),
         "require_tls": e.get("require_tls"), "send_resolved": e.get("send_resolved"),
+    }
+
+
+def _jira(j: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    auth: dict[str, Any] = (
+        {"basic_auth": {"username": j["username"], "password_file": j["password_file"]}}
+        if j.get("password_file")
+        else {"authorization": {"type": "Bearer", "credentials_file": j["token_file"]}})
+    return "jira_configs", {
+        "api_url": j["api_url"], "project": j["project"], "issue_type": j["issue_type"],
+        "labels": list(j.get("labels", [])) or None,
+        "priority": j.get("priority") or JIRA_PRIORITY,
+        **{k: j.get(k) or None for k in ("resolve_transition", "reopen_transition",
+                                         "wont_fix_resolution", "reopen_duration")},
+        "send_resolved": j.get("send_resolved"),
+        "http_config": auth,
+    }
+
+
+def _sms(s: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    gateway = s.get("gateway")
+    if gateway is not None:
+        return _webhook({**gateway, "send_resolved": s.get("send_resolved")})
+    sns = s["sns"]
+    return "sns_configs", {
+        "api_url": sns.get("api_url") or None,
+        "sigv4": _clean({k: sns.get(k) or None for k in ("region", "profile", "role_arn")}),
+        "phone_number": s["phone_number"], "message": SMS_TEXT,
+        "send_resolved": s.get("send_resolved"),
     }
 
 
@@ -147,8 +190,9 @@ def _webhook(w: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 _INTEGRATIONS: dict[str, Callable[[Mapping[str, Any]], tuple[str, dict[str, Any]]]] = {
-    "email": _email, "msteams": _msteams, "opsgenie": _opsgenie, "pagerduty": _pagerduty,
-    "slack": _slack, "telegram": _telegram, "webhook": _webhook,
+    "email": _email, "jira": _jira, "msteams": _msteams, "opsgenie": _opsgenie,
+    "pagerduty": _pagerduty, "slack": _slack, "sms": _sms, "telegram": _telegram,
+    "webhook": _webhook,
 }
 _ORDER = tuple(_INTEGRATIONS)
 """Alertmanager's own order does not matter; a fixed one keeps the output stable."""

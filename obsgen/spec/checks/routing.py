@@ -140,9 +140,12 @@ def _versions(docs: Sequence[Located]) -> Iterator[Diagnostic]:
                     if "alertmanager_version" in s.model_fields_set), "0.25")
     for doc, spec in docs:
         for i, receiver in enumerate(spec.receivers):
-            used = [k for k in ("telegram", "msteams") if getattr(receiver, k) is not None]
+            used = [k for k in ("telegram", "msteams", "jira") if getattr(receiver, k) is not None]
             if receiver.webhook is not None and receiver.webhook.url_file is not None:
                 used.append("webhook.url_file")
+            gateway = receiver.sms.gateway if receiver.sms is not None else None
+            if gateway is not None and gateway.url_file is not None:
+                used.append("sms.gateway.url_file")
             for feature in used:
                 needs, what = RECEIVER_FEATURES[feature]
                 if _newer(needs, version):

@@ -16,7 +16,8 @@ from obsgen.spec.checks import dashboards as dashboard_checks
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.service import RESERVED_LABELS, ServiceSpec, Settings, SLOSpec
 
-RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url", "dashboard_url")
+RESERVED_ANNOTATIONS = ("summary", "description", "runbook_url", "dashboard_url",
+                        "obsgen_runbook_url")
 
 
 def service_problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
@@ -99,8 +100,9 @@ def _reserved_annotations(
         if name in RESERVED_ANNOTATIONS:
             hint = (
                 "use the alert's own summary/description field"
-                if name != "runbook_url"
-                else "remove it: runbook_url points at the generated runbook page"
+                if name not in ("runbook_url", "obsgen_runbook_url")
+                else "remove it, and give the team's own runbook as runbook.url: runbook_url "
+                "then opens it, obsgen_runbook_url the generated page"
             )
             yield doc.diagnostic(
                 (*at, name), f"annotation {name!r} is set by obsgen", hint, at_key=True

@@ -100,10 +100,13 @@ def render(project: model.Project) -> dict[str, str]:
         by_service[service["name"]].append({
             "name": page.context["name"], "severity": page.context["severity"],
             "team": service["team"], "summary": page.context["summary"],
+            "runbook": {k: page.context["runbook"][k] for k in ("id", "url")},
         })
     services = [
         {"name": s.name, "team": s.team, "description": s.description, "source": s.source,
-         "alerts": by_service[s.name]}
+         "alerts": by_service[s.name],
+         "team_runbooks": any(a["runbook"]["id"] or a["runbook"]["url"]
+                              for a in by_service[s.name])}
         for s in project.services if by_service[s.name]
     ]
     for svc in services:
