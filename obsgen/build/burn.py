@@ -135,11 +135,11 @@ def _minutes(seconds: Fraction | int) -> int:
 
 @cache
 def all_windows(period_days: int, policy: Policy = WORKBOOK_POLICY,
-                extra: tuple[int, ...] = ()) -> tuple[int, ...]:
+                extra: tuple[int, ...] = (), tiers: tuple[str, ...] = TIERS) -> tuple[int, ...]:
     """Every window (seconds) the SLI is recorded over for alerts, ascending: the policy's
-    for both tiers (also a disabled one's) and `extra` (threshold windows)."""
+    for `tiers` (a disabled tier's too) and `extra` (the threshold tiers' windows)."""
     found = {BASE_WINDOW_S, *extra}
-    for tier in TIERS:
+    for tier in tiers:
         for w in burn_windows(period_days, tier, policy):
             found.update((w.long_s, w.short_s))
     return tuple(sorted(found))

@@ -159,7 +159,8 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
         alerts=tuple(alerts),
         runbook=runbook(slo.runbook),
         recorded_labels={"service": service, "slo": slo.name},
-        windows_s=all_windows(days, policy, thresholds),
+        windows_s=all_windows(days, policy, thresholds, tuple(
+            t for t in TIERS if getattr(slo.alerts, t).threshold is None)),
         fastest_window_s=tier_windows(slo, "page", policy)[0].long_s,
         tolerated_burn=None if slo.alerts.tolerated_burn is None
         else Decimal(repr(slo.alerts.tolerated_burn)),

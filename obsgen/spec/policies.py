@@ -79,7 +79,7 @@ class AlertPolicy(Spec):
     """The ticket tier's conditions, e.g. [{long: 1d, short: 2h, budget_share: 10}]."""
 
 
-class ThresholdSpec(Spec):
+class ThresholdTier(Spec):
     """A threshold condition instead of burn-rate windows: the tier fires when the error ratio
     over `window` has been above factor x budget (the SLI below the objective, for factor 1)
     continuously for `for`."""
@@ -93,7 +93,7 @@ class ThresholdSpec(Spec):
     error ratio is twice the budget."""
 
     @model_validator(mode="after")
-    def _checks(self) -> ThresholdSpec:
+    def _checks(self) -> ThresholdTier:
         problem = _window_problem("window", self.window)
         if problem:
             raise fail(problem, "the SLI is recorded from 5m rates, minute by minute")
@@ -117,7 +117,7 @@ class SLOAlertSpec(Spec):
     for_: Duration | None = Field(default=None, alias="for")
     """How long the condition must hold before firing; none by default (the short window
     already confirms the burn). With `threshold`, give `for` there instead."""
-    threshold: ThresholdSpec | None = None
+    threshold: ThresholdTier | None = None
     """Fire on the SLI being below the objective for a while instead of the policy's burn
     rates, e.g. {window: 5m, for: 10m}: "page when p95 is above 3 s for 10 minutes"."""
     labels: Labels = {}
