@@ -194,6 +194,9 @@ def _wording(kind: str, given: Any, ctx: dict[str, Any], fallback: str) -> tuple
         return f"must be a finite number, got {got}", "write a plain number such as 0.5"
     if kind == "string_too_short":
         return "must not be empty", "write a value"
+    if kind == "too_short":
+        return (f"needs at least {ctx.get('min_length', 1)} item(s), got {got}",
+                "add an item")
     bounds = {
         "greater_than": ">",
         "greater_than_equal": ">=",

@@ -20,7 +20,7 @@ def problems(services: Sequence[tuple[Document, ServiceSpec]],
     known = [WORKBOOK]
     if settings:
         doc, first = settings[0]
-        known += sorted(first.alert_policies)
+        known += sorted(set(first.alert_policies) - {WORKBOOK})
         if WORKBOOK in first.alert_policies:
             yield doc.diagnostic(("alert_policies", WORKBOOK),
                                  f"{WORKBOOK!r} is the built-in policy", "choose another name",
