@@ -1,7 +1,7 @@
 """Checks that need what the build stage computes, each located at the field to change:
 
-- a tier that can never fire: even a total outage burns the budget slower than every
-  condition of its burn-rate windows;
+- a condition that can never fire: its threshold, factor x budget, is 100% bad events or
+  more (a total outage burns the budget slower), located at the tier;
 - an alert that reaches only the default receiver (or only mirrors) of the routing tree.
 
 They run after the spec checks, on every document that validated (`obsgen.api` calls them),
@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from obsgen import conventions, router
 from obsgen.build import routing
-from obsgen.build.burn import burn_windows
-from obsgen.build.service import TIERS, build_service
+from obsgen.build.burn import PolicyBook, policy_book
+from obsgen.build.service import TIERS, build_service, tier_windows
+from obsgen.durations import format_seconds
 from obsgen.errors import Diagnostic
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.service import ServiceSpec
@@ -25,29 +26,41 @@ from obsgen.spec.validate import ValidSpecs
 
 def problems(specs: ValidSpecs) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    policies = policy_book(specs.settings)
     for doc, svc in specs.services:
-        found += _unreachable_tiers(doc, svc)
+        found += _unreachable_conditions(doc, svc, policies)
     if specs.routing_checked:
-        found += _reachability(specs)
+        found += _reachability(specs, policies)
     return found
 
 
-def _unreachable_tiers(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
+def _unreachable_conditions(doc: Document, svc: ServiceSpec, policies: PolicyBook
+                            ) -> Iterator[Diagnostic]:
     for i, slo in enumerate(svc.slos):
-        budget, days = slo.budget, slo.period_days
+        budget = slo.budget
+        policy = policies.get(slo.alerts.policy)
         for tier in TIERS:
-            if getattr(slo.alerts, tier).disabled:
+            conf = getattr(slo.alerts, tier)
+            if conf.disabled:
                 continue
-            windows = burn_windows(days, tier)
-            if all(w.factor * budget >= 1 for w in windows):
-                factors = ", ".join(f"{_plain(w.factor)}x" for w in windows)
+            for w in tier_windows(slo, tier, policy):
+                if w.factor * budget < 1:
+                    continue
+                bad = _plain(w.factor * budget * 100)
+                if conf.threshold is not None:
+                    yield doc.diagnostic(
+                        ("slos", i, "alerts", tier, "threshold", "factor"),
+                        f"the threshold needs {bad}% bad events ({_plain(w.factor)}x this "
+                        f"{_plain(budget * 100)}% budget): it can never fire",
+                        "lower the factor",
+                    )
+                    continue
                 yield doc.diagnostic(
-                    ("slos", i, "objective"),
-                    f"the {tier} alert can never fire: even a total outage burns this "
-                    f"{_plain(budget * 100)}% budget at only {_plain(1 / budget)}x, below every "
-                    f"{days}d {tier} threshold ({factors})",
-                    f"raise the objective, shorten the window, or set alerts.{tier}.disabled: "
-                    "true",
+                    ("slos", i, "alerts", tier),
+                    f"the {format_seconds(w.long_s)} condition of policy {policy.name!r} needs "
+                    f"a burn of {_plain(w.factor)}x, i.e. {bad}% bad events: it can never fire",
+                    "use a shorter long window, a lower factor, or a threshold tier "
+                    f"(alerts.{tier}.threshold)",
                 )
 
 
@@ -55,7 +68,7 @@ def _plain(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.0001")).normalize(), "f")
 
 
-def _reachability(specs: ValidSpecs) -> Iterator[Diagnostic]:
+def _reachability(specs: ValidSpecs, policies: PolicyBook) -> Iterator[Diagnostic]:
     merged = routing.merged([spec for _, spec in specs.routing])
     assert merged is not None
     tree = routing.plan(merged, (), ()).tree
@@ -63,7 +76,7 @@ def _reachability(specs: ValidSpecs) -> Iterator[Diagnostic]:
     tiers = {sev: tier for tier, sevs in conventions.SEVERITY_CLASSES.items() for sev in sevs}
     extra = dict(specs.settings.rule_labels) if specs.settings else {}
     for doc, svc in specs.services:
-        built = build_service(svc, doc.source, "", extra, file=doc.file)
+        built = build_service(svc, doc.source, "", extra, file=doc.file, policies=policies)
         alerts: list[tuple[PathKey, str, dict[str, str]]] = [
             (("slos", i, "alerts", a.tier, "severity"), a.name, dict(a.labels))
             for i, slo in enumerate(built.slos) for a in slo.alerts

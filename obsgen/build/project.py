@@ -7,6 +7,7 @@ from pathlib import Path
 
 from obsgen import model
 from obsgen.build import routing
+from obsgen.build.burn import policy_book
 from obsgen.build.service import build_service
 from obsgen.spec.service import Settings
 from obsgen.spec.validate import ValidSpecs
@@ -18,8 +19,10 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
     base_url = settings.runbook_base_url.rstrip("/")
     extra = dict(settings.rule_labels)
     grafana_url = settings.grafana_url.rstrip("/")
+    policies = policy_book(settings)
     services = [build_service(svc, doc.source, base_url, extra, file=doc.file,
-                              grafana_url=grafana_url) for doc, svc in specs.services]
+                              grafana_url=grafana_url, policies=policies)
+                for doc, svc in specs.services]
     merged = routing.merged([spec for _, spec in specs.routing])
     plan = None
     if merged is not None:

@@ -11,8 +11,9 @@ from decimal import Decimal
 from functools import partial
 
 from obsgen import conventions, durations, model
+from obsgen.build import burn
 from obsgen.build import probes as probes_core
-from obsgen.build.burn import all_windows, burn_windows
+from obsgen.build.burn import DEFAULT_BOOK, PolicyBook, all_windows, burn_windows
 from obsgen.build.dashboards import build_dashboard
 from obsgen.build.sli import build_sli
 from obsgen.model import fmt_decimal
@@ -27,15 +28,16 @@ TIERS: tuple[model.Tier, ...] = ("page", "ticket")
 
 def build_service(
     svc: spec.ServiceSpec, source: str, base_url: str, extra_labels: dict[str, str],
-    *, file: str = "", grafana_url: str = "",
+    *, file: str = "", grafana_url: str = "", policies: PolicyBook = DEFAULT_BOOK,
 ) -> model.Service:
     """`file`: the spec file as it can be opened (Jsonnet dashboards are relative to it);
-    `grafana_url`: where Grafana is, for the alerts' dashboard_url."""
+    `grafana_url`: where Grafana is, for the alerts' dashboard_url; `policies`: the burn-rate
+    policies SLOs may select."""
     meta = svc.metadata
     labels = {**extra_labels, **meta.labels, "service": meta.name, "team": meta.team}
     if meta.tier is not None:
         labels["tier"] = str(meta.tier)
-    slos = tuple(_slo(meta.name, slo, labels, base_url) for slo in svc.slos)
+    slos = tuple(_slo(meta.name, slo, labels, base_url, policies) for slo in svc.slos)
     alerts = [_alert(meta.name, a, labels, base_url) for a in svc.alerts]
     probes = []
     for spec_probe in svc.probes:
@@ -114,9 +116,11 @@ def _alert(
     )
 
 
-def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -> model.SLO:
+def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
+         policies: PolicyBook = DEFAULT_BOOK) -> model.SLO:
     days = slo.period_days
     group = tuple(slo.group_by)
+    policy = policies.get(slo.alerts.policy)
     alerts = []
     for tier in TIERS:
         conf: spec.SLOAlertSpec = getattr(slo.alerts, tier)
@@ -124,19 +128,26 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -
             continue
         name = conf.name or conventions.slo_alert_name(service, slo.name, tier)
         severity = conf.severity or DEFAULT_SEVERITY[tier]
-        windows = burn_windows(days, tier)
+        windows, for_ms = tier_windows(slo, tier, policy), _ms(conf.for_)
+        if conf.threshold is not None:
+            for_ms = _ms(conf.threshold.for_)
         labels = {**base, **slo.labels, **conf.labels, "slo": slo.name, "severity": severity}
+        described = (_threshold_description(slo, days, windows[0], for_ms or 0)
+                     if conf.threshold is not None else _description(slo, days, windows))
         annotations = {
             **slo.annotations,
             **conf.annotations,
-            "summary": _summary(service, slo, tier, group),
-            "description": _description(slo, days, windows),
+            "summary": _summary(service, slo, tier, group, conf.threshold is not None),
+            "description": described,
             **conventions.runbook_annotations(base_url, service, name, slo.runbook.url),
         }
         alerts.append(model.SLOAlert(
-            tier=tier, name=name, severity=severity, windows=windows, for_ms=_ms(conf.for_),
+            tier=tier, name=name, severity=severity, windows=windows, for_ms=for_ms,
             labels=_sorted(labels), annotations=_sorted(annotations),
+            kind="burn" if conf.threshold is None else "threshold",
         ))
+    thresholds = tuple(sorted({w.long_s for a in alerts if a.kind == "threshold"
+                               for w in a.windows}))
     return model.SLO(
         service=service,
         name=slo.name,
@@ -153,16 +164,32 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str) -
         alerts=tuple(alerts),
         runbook=runbook(slo.runbook),
         recorded_labels={"service": service, "slo": slo.name},
-        windows_s=all_windows(days),
-        fastest_window_s=burn_windows(days, "page")[0].long_s,
+        windows_s=all_windows(days, policy, thresholds, tuple(
+            t for t in TIERS if getattr(slo.alerts, t).threshold is None)),
+        fastest_window_s=tier_windows(slo, "page", policy)[0].long_s,
         tolerated_burn=None if slo.alerts.tolerated_burn is None
         else Decimal(repr(slo.alerts.tolerated_burn)),
     )
 
 
-def _summary(service: str, slo: spec.SLOSpec, tier: str, group: tuple[str, ...]) -> str:
+def tier_windows(slo: spec.SLOSpec, tier: str, policy: burn.Policy
+                 ) -> tuple[model.BurnWindow, ...]:
+    """The conditions of one tier: its threshold's, or the policy's burn-rate windows."""
+    threshold = getattr(slo.alerts, tier).threshold
+    if threshold is None:
+        return burn_windows(slo.period_days, tier, policy)
+    window = durations.parse_ms(threshold.window) // 1000
+    return (model.BurnWindow(
+        long_s=window, short_s=window, factor=threshold.factor.normalize(),
+        budget_fraction=burn.share_of(threshold.factor, window, slo.period_days)),)
+
+
+def _summary(service: str, slo: spec.SLOSpec, tier: str, group: tuple[str, ...],
+             threshold: bool = False) -> str:
     speed = "fast" if tier == "page" else "steadily"
     where = "".join(f" {g}={{{{ $labels.{g} }}}}" for g in group)
+    if threshold:
+        return f"{service} {slo.name}{where}: below its objective"
     return f"{service} {slo.name}{where}: error budget burning {speed}"
 
 
@@ -181,6 +208,20 @@ def _description(slo: spec.SLOSpec, days: int, windows: tuple[model.BurnWindow, 
         f"{lead}Objective: {fmt_decimal(slo.objective_percent)}% good events over {days}d. "
         f"The error budget is being spent at a rate that would use {' or '.join(parts)}. "
         f"At a burn rate of {fmt_decimal(fastest.factor)}x the whole budget lasts {lasts}."
+    )
+
+
+def _threshold_description(slo: spec.SLOSpec, days: int, w: model.BurnWindow,
+                           for_ms: int) -> str:
+    lead = f"{slo.description.strip()} " if slo.description.strip() else ""
+    bad = fmt_decimal(w.factor * slo.budget * 100)
+    window, held = durations.format_seconds(w.long_s), durations.format_ms(for_ms)
+    below = ("below the objective" if w.factor == 1 else
+             f"{fmt_decimal(w.factor)}x the error budget")
+    return (
+        f"{lead}Objective: {fmt_decimal(slo.objective_percent)}% good events over {days}d. "
+        f"Fires when more than {bad}% of the events over {window} have been bad ({below}) "
+        f"for {held}."
     )
 
 

@@ -12,6 +12,7 @@ from obsgen.model.routing import RoutingPlan
 
 SLIKind = Literal["ratio", "latency", "raw", "probe"]
 Tier = Literal["page", "ticket"]
+AlertKind = Literal["burn", "threshold"]
 ProbeKind = Literal["http", "tcp", "dns", "icmp", "grpc"]
 
 
@@ -82,9 +83,14 @@ class SLOAlert:
     name: str
     severity: str
     windows: tuple[BurnWindow, ...]
+    """Burn tiers: the policy's conditions; threshold tiers: one, with long_s == short_s
+    (the window) and the factor of the budget."""
     for_ms: int | None
     labels: Mapping[str, str]
     annotations: Mapping[str, str]
+    kind: AlertKind = "burn"
+    """burn: multi-window burn-rate conditions; threshold: the error ratio over one window
+    above factor x budget, for `for_ms`."""
 
 
 @dataclass(frozen=True, kw_only=True)

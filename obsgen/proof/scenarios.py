@@ -13,7 +13,9 @@ a fifth of the samples) at the price of a 5-minute resolution on ticket timings.
 - outage: after a healthy history as long as the suite's longest window, every event fails
   (in one group only when the SLO is grouped): each tier fires and resolves when predicted;
 - quiet: zero traffic for a full window (error ratios 0, not NaN), then a handful of failing
-  requests, fewer than min_events: no alert at any evaluation.
+  requests, fewer than min_events: no alert at any evaluation;
+- threshold tiers also get a breach shorter than `for` and their SLI at the objective, both
+  silent (`thresholds`).
 
 Every other expectation is the exact set of firing alert instances at one evaluation.
 """
@@ -26,6 +28,7 @@ from functools import lru_cache
 from obsgen import model
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
+from obsgen.proof import thresholds
 from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, record, simulate
 from obsgen.proof.traffic import SyntheticInputs
 
@@ -116,6 +119,8 @@ def _suite(slo: model.SLO, plan: SyntheticInputs, step: int) -> Suite:
             scenario, timing = ctx.at_threshold(alert, window)
             suite.scenarios.append(scenario)
             suite.threshold.setdefault(alert.name, []).append(timing)
+        if alert.kind == "threshold":
+            suite.scenarios += ctx.threshold_scenarios(alert, scenario)
     scenario, suite.outage = ctx.outage(mine, longest)
     suite.scenarios.append(scenario)
     return suite
@@ -231,8 +236,10 @@ class _Context:
             if not any(line.near_tie for line in lines.values()):
                 break
         rate = burn / total / self.budget
-        kind = "a slow burn opens a ticket and does not page" if alert.tier == "ticket" \
-            else "a fast burn pages"
+        paged = any(any(lines[(a.name, 0)].firing) for a in self.slo.alerts if a.tier == "page")
+        kind = "a fast burn pages" if alert.tier == "page" else (
+            "a slow burn opens a ticket and does not page" if not paged
+            else "a slow burn opens a ticket (and pages: the page tier fires on less)")
         assert _silent(lines, start + 1), "healthy traffic must not alert"
         scenario = Scenario(f"{_healthy(start)}, then {kind}: {alert.name} at {rate:.4g}x "
                             f"the budget rate ({format_seconds(window.long_s)} condition)",
@@ -242,6 +249,27 @@ class _Context:
         scenario.checks = self.checks(self.transitions(lines) | {start, end}, lines)
         return scenario, Detection(burn=rate, window_s=window.long_s, fires=fire - start,
                                    resolves=quiet - (start + burn_len))
+
+    def threshold_scenarios(self, alert: model.SLOAlert, fired: Scenario) -> list[Scenario]:
+        """A threshold tier's short breach and its SLI at the objective (`thresholds`),
+        `fired` being its threshold scenario (whose burn the short breach reuses)."""
+        start = fired.phases[0][0].minutes
+        found = [
+            thresholds.short_breach(alert, self.budget, self.total, self.healthy_errors, start,
+                                    fired.phases[0][1].errors, self._line(alert)),
+            thresholds.at_objective(alert, self.budget, self.total, self.healthy_errors, start,
+                                    self._line(alert)),
+        ]
+        out = []
+        for name, phases, marks in (f for f in found if f is not None):
+            lines = self.lines(self.uniform(phases))
+            scenario = Scenario(name, self.uniform(phases), silent_until=start)
+            scenario.checks = self.checks(self.transitions(lines) | marks, lines)
+            out.append(scenario)
+        return out
+
+    def _line(self, alert: model.SLOAlert) -> thresholds.Lines:
+        return lambda phases: self.lines(self.uniform(phases))[(alert.name, 0)]
 
     def outage(self, alerts: tuple[model.SLOAlert, ...], start: int
                ) -> tuple[Scenario, dict[str, Detection]]:

@@ -35,7 +35,7 @@ def build_once(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
 def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """`scenarios.build(slo, plan)`, computed once per shape and renamed."""
     shape = (plan.mode, len(plan.groups), slo.budget, slo.min_events,
-             tuple((a.tier, a.windows, a.for_ms) for a in slo.alerts))
+             tuple((a.tier, a.kind, a.windows, a.for_ms) for a in slo.alerts))
     names = tuple(a.name for a in slo.alerts)
     if shape not in SHAPES:
         if len(SHAPES) > 1024:

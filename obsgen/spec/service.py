@@ -17,10 +17,10 @@ from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.metrics import MetricSpec
+from obsgen.spec.policies import WORKBOOK, AlertPolicy, SLOAlertSpec, SLOAlertsSpec
 from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.routing_types import HostPort
 from obsgen.spec.types import (
-    AlertName,
     Annotations,
     Duration,
     HttpUrlText,
@@ -30,15 +30,14 @@ from obsgen.spec.types import (
     Objective,
     Selector,
     ServiceName,
-    Severity,
     SLOName,
     TeamName,
-    ToleratedBurn,
     Window,
     fail,
 )
 
-__all__ = ["AlertSpec", "Expectation", "InputSeries", "RunbookSpec", "Spec"]
+__all__ = ["AlertSpec", "Expectation", "InputSeries", "RunbookSpec", "SLOAlertSpec",
+           "SLOAlertsSpec", "Spec"]
 
 API_VERSION = "obsgen/v1"
 RESERVED_LABELS = ("alertname", "service", "team", "severity", "slo")
@@ -180,41 +179,6 @@ class SLISpec(Spec):
         return self
 
 
-class SLOAlertSpec(Spec):
-    """One tier of burn-rate alerts (page or ticket)."""
-
-    name: AlertName | None = None
-    """Alert name; defaults to <Service><Slo>BurnRate (page) or <Service><Slo>BudgetBurn
-    (ticket)."""
-    disabled: bool = False
-    """Set true to generate no alert for this tier."""
-    severity: Severity | None = None
-    """Defaults to `page` for the page tier and `ticket` for the ticket tier."""
-    for_: Duration | None = Field(default=None, alias="for")
-    """How long the condition must hold before firing; none by default (the short window
-    already confirms the burn)."""
-    labels: Labels = {}
-    """Extra labels on this alert."""
-    annotations: Annotations = {}
-    """Extra annotations on this alert (may use {{ $labels.x }} templates)."""
-
-
-class SLOAlertsSpec(Spec):
-    """The two alert tiers of the multi-window multi-burn-rate policy."""
-
-    page: SLOAlertSpec = SLOAlertSpec()
-    """Fast burn: 2% of the budget in 1h, or 5% in 6h (for a 30d window)."""
-    ticket: SLOAlertSpec = SLOAlertSpec()
-    """Slow burn: 10% of the budget in 1d, or 10% in 3d (for a 30d window)."""
-    tolerated_burn: ToleratedBurn | None = None
-    """The fastest steady burn (a multiple of the budget rate, above 1) the team accepts to go
-    unalerted. A steady burn at or below the lowest enabled factor never alerts (a 90d SLO's
-    is 3x: its budget gone in 30 days, silently). Unset, lint's sensitivity check
-    (`obsgen.lint.sensitivity`) warns about such a band; set, it accepts the band up to this
-    burn (a note) and reports an error when the lowest factor is above it. `obsgen explain`
-    prints the band."""
-
-
 class SLOSpec(Spec):
     """A service level objective and its burn-rate alerts."""
 
@@ -320,6 +284,16 @@ class Settings(Spec):
     own folder (like jsonnet -J), e.g. vendor for jsonnet-bundler's vendored grafonnet:
     relative to the specs folder and inside it. Files in them are imported, not read as
     specs. Only a YAML Settings document may set it."""
+
+    alert_policies: dict[SLOName, AlertPolicy] = {}
+    """Named burn-rate policies an SLO may select (`slos[].alerts.policy`), besides the
+    built-in `workbook`: e.g. {fast: {page: [{long: 1h, short: 5m, factor: 10}], ticket:
+    [{long: 1d, short: 2h, factor: 2}]}}. Their windows are used as given, for every period."""
+    default_alert_policy: str = WORKBOOK
+    """The policy of SLOs that name none. `workbook` (the Google SRE workbook's: 2% of the
+    budget in 1h or 5% in 6h pages, 10% in 1d or 3d tickets, each factor budget share x
+    period / long window; periods under 28d scale the windows by period/28d) or a name of
+    alert_policies."""
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from obsgen import conventions
 from obsgen.errors import Diagnostic
 from obsgen.spec.base import Spec
+from obsgen.spec.checks import policies as policy_checks
 from obsgen.spec.checks import routing as routing_checks
 from obsgen.spec.checks import semantics
 from obsgen.spec.loader import Document, PathKey
@@ -65,6 +66,7 @@ def validate(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic
         elif isinstance(model, Routing):
             routings.append((doc, model))
     problems.extend(_cross_checks(services, settings))
+    problems.extend(policy_checks.problems(services, settings))
     first_settings = settings[0][1] if settings else None
     routing_found: list[Diagnostic] = []
     if routing_complete:  # else names declared in the invalid document would look unknown
@@ -192,6 +194,9 @@ def _wording(kind: str, given: Any, ctx: dict[str, Any], fallback: str) -> tuple
         return f"must be a finite number, got {got}", "write a plain number such as 0.5"
     if kind == "string_too_short":
         return "must not be empty", "write a value"
+    if kind == "too_short":
+        return (f"needs at least {ctx.get('min_length', 1)} item(s), got {got}",
+                "add an item")
     bounds = {
         "greater_than": ">",
         "greater_than_equal": ">=",

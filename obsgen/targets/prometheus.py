@@ -117,14 +117,15 @@ def period_rules(slo: model.SLO) -> list[dict[str, Any]]:
     ]
 
 
-def burn_condition(slo: model.SLO, long_s: int, short_s: int, factor: str) -> str:
+def burn_condition(slo: model.SLO, long_s: int, short_s: int, factor: str,
+                   *, single: bool = False) -> str:
+    """Both windows' error ratios above factor x budget (`single`: the long window's only,
+    for a threshold tier), with the min_events guard over the long window."""
     sel = recorded_selector(slo)
     threshold = f"({factor} * {fmt_decimal(slo.budget)})"
-    lines = [
-        f"{error_ratio(long_s)}{sel} > {threshold}",
-        "and",
-        f"{error_ratio(short_s)}{sel} > {threshold}",
-    ]
+    lines = [f"{error_ratio(long_s)}{sel} > {threshold}"]
+    if not single:
+        lines += ["and", f"{error_ratio(short_s)}{sel} > {threshold}"]
     if slo.min_events and slo.sli.kind != "raw":
         lines += [
             "and",
@@ -135,7 +136,8 @@ def burn_condition(slo: model.SLO, long_s: int, short_s: int, factor: str) -> st
 
 
 def slo_alert_expr(slo: model.SLO, alert: model.SLOAlert) -> str:
-    parts = [burn_condition(slo, w.long_s, w.short_s, fmt_decimal(w.factor)) for w in alert.windows]
+    parts = [burn_condition(slo, w.long_s, w.short_s, fmt_decimal(w.factor),
+                            single=alert.kind == "threshold") for w in alert.windows]
     if len(parts) == 1:
         return parts[0]
     return "\nor\n".join("(\n" + _indent(p) + "\n)" for p in parts)
