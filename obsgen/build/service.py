@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from obsgen import conventions, durations, model
+from obsgen.build import nodata
 from obsgen.build import probes as probes_core
 from obsgen.build.burn import all_windows, burn_windows
 from obsgen.build.dashboards import build_dashboard
@@ -44,6 +45,7 @@ def build_service(
             built, spec_probe, labels,
             lambda name: conventions.runbook_url(base_url, meta.name, name),
             runbook(spec_probe.runbook))
+    alerts += _no_data_alerts(svc, labels, base_url, alerts[:len(svc.alerts)])
     if grafana_url:
         alerts = [replace(a, annotations=_sorted({
             **a.annotations,
@@ -58,6 +60,20 @@ def build_service(
         source=source, slos=slos, alerts=tuple(alerts), probes=tuple(probes),
         dashboards=tuple(build_dashboard(meta.name, b, file) for b in svc.dashboards),
     )
+
+
+def _no_data_alerts(svc: spec.ServiceSpec, labels: dict[str, str], base_url: str,
+                    plain: list[model.Alert]) -> list[model.Alert]:
+    """After the plain and probe alerts: the SLOs' no-data alerts, the plain alerts' absent
+    guards, the scrape jobs' alerts (`build.nodata`)."""
+    name = svc.metadata.name
+    found = [nodata.slo_no_data(name, slo, labels, base_url) for slo in svc.slos]
+    found += [nodata.absent_guard(name, a, b, base_url)
+              for a, b in zip(svc.alerts, plain, strict=True)]
+    out = [a for a in found if a is not None]
+    for job in svc.scrape_jobs:
+        out += nodata.scrape_job_alerts(name, job, labels, base_url)
+    return out
 
 
 def runbook(book: base.RunbookSpec) -> model.Runbook:

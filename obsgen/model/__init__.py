@@ -25,6 +25,8 @@ from obsgen.model.core import (
     SLIKind,
     SLOAlert,
     Tier,
+    Watch,
+    WatchKind,
     exhaustion_s,
     fmt_decimal,
 )
@@ -52,5 +54,5 @@ __all__ = [
     "DashboardTarget", "Inhibition", "Integration", "Probe", "ProbeKind", "Project", "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
-    "exhaustion_s", "fmt_decimal",
+    "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
 ]
