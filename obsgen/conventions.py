@@ -57,6 +57,27 @@ def probe_alert_name(service: str, probe: str, suffix: str) -> str:
     return camel(f"{service}-{probe}") + suffix
 
 
+SCRAPE_JOB_ALERT_SUFFIXES = ("TargetDown", "TargetAbsent")
+
+
+def slo_no_data_alert_name(service: str, slo: str) -> str:
+    """<Service><Slo>SLINoData: the SLO's SLI inputs are absent."""
+    return camel(f"{service}-{slo}") + "SLINoData"
+
+
+def absent_guard_name(alert: str) -> str:
+    """<Alert>NoData: the series a plain alert reads are absent."""
+    return f"{alert}NoData"
+
+
+def scrape_job_alert_name(service: str, job: str, suffix: str) -> str:
+    """<Service><Job>TargetDown, <Service><Job>TargetAbsent; the job label split at every
+    character that is not a letter or digit (`node_exporter` -> NodeExporter)."""
+    assert suffix in SCRAPE_JOB_ALERT_SUFFIXES, suffix
+    parts = re.split(r"[^A-Za-z0-9]+", job)
+    return camel(service) + "".join(p[:1].upper() + p[1:] for p in parts if p) + suffix
+
+
 # -- routing -------------------------------------------------------------------------------
 
 SEVERITY_CLASSES: dict[Literal["page", "ticket", "info"], tuple[str, ...]] = {

@@ -123,6 +123,18 @@ class Selector:
     def matches(self, metric: str, labels: Mapping[str, str]) -> bool:
         return metric == self.metric and all(m.matches(labels) for m in self.matchers)
 
+    def text(self) -> str:
+        """`metric{a="1",b=~"x"}`, matchers in the order written."""
+        inner = ",".join(m.text() for m in self.matchers)
+        return f"{self.metric}{{{inner}}}" if inner or not self.metric else self.metric
+
+    def absent_labels(self) -> dict[str, str]:
+        """The labels of `absent(selector)`'s sample: one per = matcher (a name given twice
+        by = matchers is dropped, as Prometheus does)."""
+        names = [m.name for m in self.matchers if m.op == "="]
+        return {m.name: m.value for m in self.matchers
+                if m.op == "=" and names.count(m.name) == 1}
+
 
 _PROMQL_OPS = {
     "MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~",
@@ -142,6 +154,46 @@ def parse_selector(text: str) -> Selector:
             continue
         found.append(Matcher(m.name, _PROMQL_OPS[str(m.op)], m.value))
     return Selector(metric, tuple(found))
+
+
+def _children(node: Any) -> list[Any]:
+    kind = type(node).__name__
+    if kind == "BinaryExpr":
+        return [node.lhs, node.rhs]
+    if kind == "Call":
+        return list(node.args)
+    if kind == "MatrixSelector":
+        return [node.vector_selector]
+    if kind in ("AggregateExpr", "ParenExpr", "UnaryExpr", "SubqueryExpr"):
+        return [node.expr] + ([node.param] if kind == "AggregateExpr" and node.param else [])
+    return []
+
+
+def read_selectors(expr: str) -> list[Selector]:
+    """The vector selectors of a (valid) PromQL expression whose series it needs, in order of
+    appearance, without repeats and offsets: every one but those on the right of `unless`
+    (whose absence is the normal case)."""
+    import promql_parser
+
+    found: list[Selector] = []
+    todo: list[Any] = [promql_parser.parse(expr)]
+    while todo:
+        node = todo.pop(0)
+        kind = type(node).__name__
+        if kind == "VectorSelector":
+            metric = node.name or ""
+            kept = []
+            for m in node.matchers.matchers:
+                if m.name == "__name__" and str(m.op) == "MatchOp.Equal":
+                    metric = m.value
+                else:
+                    kept.append(Matcher(m.name, _PROMQL_OPS[str(m.op)], m.value))
+            found.append(Selector(metric, tuple(kept)))
+        elif kind == "BinaryExpr" and str(node.op) == "unless":
+            todo.insert(0, node.lhs)
+        else:
+            todo[:0] = _children(node)
+    return list(dict.fromkeys(found))
 
 
 def render_series(metric: str, labels: Mapping[str, str]) -> str:

@@ -408,7 +408,8 @@ def test_a_stale_owned_file_behind_a_link_is_not_deleted(
     code, _, err = run("generate", capsys=capsys)
     assert code == 3 and "generated/runbooks/checkout" in err
     assert sorted(p.name for p in victim.iterdir()) == [
-        "CheckoutAvailabilityBudgetBurn.md", "CheckoutAvailabilityBurnRate.md", "README.md"]
+        "CheckoutAvailabilityBudgetBurn.md", "CheckoutAvailabilityBurnRate.md",
+        "CheckoutAvailabilitySLINoData.md", "README.md"]
 
 
 def test_a_planted_temporary_link_is_replaced_not_followed(

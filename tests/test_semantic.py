@@ -105,7 +105,7 @@ MUTATIONS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "dead team route": (
         "['alertname=\"CircuitBreakerTriggered\"']", "['alertname=\"CircuitBreakerTripped\"']", [
             ("warning", 'team trading route [alertname="CircuitBreakerTripped"] matches none of '
-             "the team's 5 alerts: it names only labels obsgen sets, with values none of them "
+             "the team's 6 alerts: it names only labels obsgen sets, with values none of them "
              "carries, so it never delivers — fix the matchers (an alertname of the team's "
              "services, a severity they use)"),
         ]),

@@ -20,8 +20,13 @@ from obsgen.build.service import TIERS, build_service, tier_windows
 from obsgen.durations import format_seconds
 from obsgen.errors import Diagnostic
 from obsgen.spec.loader import Document, PathKey
+from obsgen.spec.nodata import generated_alert_names
 from obsgen.spec.service import ServiceSpec
 from obsgen.spec.validate import ValidSpecs
+
+_SEVERITY_KEY = {"slos": ("no_data", "severity"), "alerts": ("absent", "severity"),
+                 "scrape_jobs": ("severity",)}
+"""Where a no-data alert's severity is written, below its SLO, alert or scrape job."""
 
 
 def problems(specs: ValidSpecs) -> list[Diagnostic]:
@@ -82,7 +87,10 @@ def _reachability(specs: ValidSpecs, policies: PolicyBook) -> Iterator[Diagnosti
             for i, slo in enumerate(built.slos) for a in slo.alerts
         ]
         probe_index = {p.name: j for j, p in enumerate(svc.probes)}
+        generated = {name: (*path[:2], *_SEVERITY_KEY[str(path[0])])
+                     for path, name in generated_alert_names(svc)}
         alerts += [(("alerts", i, "severity") if i < len(svc.alerts)
+                    else generated[a.name] if a.name in generated
                     else ("probes", probe_index[a.labels["probe"]], "severity"),
                     a.name, dict(a.labels)) for i, a in enumerate(built.alerts)]
         for at, name, labels in alerts:

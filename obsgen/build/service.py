@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import partial
 
 from obsgen import conventions, durations, model
-from obsgen.build import burn
+from obsgen.build import burn, nodata
 from obsgen.build import probes as probes_core
 from obsgen.build.burn import DEFAULT_BOOK, PolicyBook, all_windows, burn_windows
 from obsgen.build.dashboards import build_dashboard
@@ -48,6 +48,7 @@ def build_service(
             partial(conventions.runbook_annotations, base_url, meta.name,
                     existing=spec_probe.runbook.url),
             runbook(spec_probe.runbook))
+    alerts += _no_data_alerts(svc, labels, base_url, alerts[:len(svc.alerts)])
     if grafana_url:
         alerts = [replace(a, annotations=_sorted({
             **a.annotations,
@@ -64,6 +65,20 @@ def build_service(
         metrics=tuple(model.Metric(name=m.name, type=m.type, series=m.series_names(),
                                    labels=tuple(m.labels), help=m.help) for m in svc.metrics),
     )
+
+
+def _no_data_alerts(svc: spec.ServiceSpec, labels: dict[str, str], base_url: str,
+                    plain: list[model.Alert]) -> list[model.Alert]:
+    """After the plain and probe alerts: the SLOs' no-data alerts, the plain alerts' absent
+    guards, the scrape jobs' alerts (`build.nodata`)."""
+    name = svc.metadata.name
+    found = [nodata.slo_no_data(name, slo, labels, base_url) for slo in svc.slos]
+    found += [nodata.absent_guard(name, a, b, base_url)
+              for a, b in zip(svc.alerts, plain, strict=True)]
+    out = [a for a in found if a is not None]
+    for job in svc.scrape_jobs:
+        out += nodata.scrape_job_alerts(name, job, labels, base_url)
+    return out
 
 
 def runbook(book: base.RunbookSpec) -> model.Runbook:

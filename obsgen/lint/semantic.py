@@ -53,7 +53,9 @@ def _alert_findings(project: model.Project) -> Iterator[Finding]:
     for svc in project.services:
         for alert in svc.alerts:
             tree = exprs.parse(alert.expr)
-            messages = [*(_unscoped(svc, alert, tree) if fleet else ()),
+            # absent() over a fleet-wide selector alerts no one for another team's series:
+            # it fires only when all of them are gone (a no-data alert's watch)
+            messages = [*(_unscoped(svc, alert, tree) if fleet and alert.watch is None else ()),
                         *_first_events(alert, tree), *_routed_labels(project, svc, alert, tree)]
             for level, text in messages:
                 yield Finding(svc.source, TOOL, level, f"{alert.name}: {text}")

@@ -26,6 +26,8 @@ from obsgen.model.core import (
     SLIKind,
     SLOAlert,
     Tier,
+    Watch,
+    WatchKind,
     exhaustion_s,
     fmt_decimal,
 )
@@ -54,5 +56,5 @@ __all__ = [
     "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
-    "exhaustion_s", "fmt_decimal",
+    "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
 ]

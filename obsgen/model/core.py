@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from obsgen.matchers import Selector
 from obsgen.model.dashboards import ServiceDashboard
 from obsgen.model.routing import RoutingPlan
 
@@ -136,6 +137,19 @@ class AlertTest:
     """(seconds from the start, label sets of the firing instances) pairs."""
 
 
+WatchKind = Literal["absent_any", "absent_all", "down"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Watch:
+    """What a no-data alert watches, for its generated tests and the lint: `absent_any`
+    fires when any of `selectors` matches nothing, `absent_all` when none matches anything,
+    `down` when a scrape target's `up` series (the one selector) is 0."""
+
+    kind: WatchKind
+    selectors: tuple[Selector, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Alert:
     name: str
@@ -149,6 +163,8 @@ class Alert:
     tests: tuple[AlertTest, ...] = ()
     spec_description: str = ""
     """The description the spec wrote (the annotation falls back to a generated one)."""
+    watch: Watch | None = None
+    """No-data alerts (absent SLI inputs, absent guards, scrape jobs): what they watch."""
 
 
 @dataclass(frozen=True, kw_only=True)

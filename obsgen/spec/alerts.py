@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from obsgen.spec.base import RunbookSpec, Spec
+from obsgen.spec.nodata import AbsentSpec
 from obsgen.spec.types import (
     AlertName,
     Annotations,
@@ -77,6 +78,9 @@ class AlertSpec(Spec):
     tests: list[AlertTestSpec] = []
     """promtool tests for this alert; they must show it firing at least once and quiet at
     least once. An alert without tests is a lint warning (an error with --strict)."""
+    absent: AbsentSpec | None = None
+    """Also alert when the series the expression reads are absent (`absent: {}` for the
+    defaults): a companion <Name>NoData, with generated tests."""
 
     @model_validator(mode="after")
     def _tests_fire_and_stay_quiet(self) -> AlertSpec:

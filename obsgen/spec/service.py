@@ -17,6 +17,7 @@ from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.metrics import MetricSpec
+from obsgen.spec.nodata import NoDataSpec, ScrapeJobSpec
 from obsgen.spec.policies import WORKBOOK, AlertPolicy, SLOAlertSpec, SLOAlertsSpec
 from obsgen.spec.probes import ProbeSpec
 from obsgen.spec.routing_types import HostPort
@@ -204,6 +205,11 @@ class SLOSpec(Spec):
     """Extra annotations on this SLO's alerts."""
     alerts: SLOAlertsSpec = SLOAlertsSpec()
     """The page and ticket tiers."""
+    no_data: NoDataSpec = NoDataSpec()
+    """The alert on absent SLI inputs (on by default): the total counter (ratio), the
+    histogram's _count (latency), probe_success (probe), or every series the expression
+    reads (raw: it fires when none of them is left, so an error counter that appears only
+    with the first error does not trip it)."""
     runbook: RunbookSpec = RunbookSpec()
     """Runbook content shared by this SLO's alerts."""
 
@@ -248,6 +254,9 @@ class ServiceSpec(Spec):
     """Synthetic probes run by blackbox_exporter, with their alerts."""
     dashboards: list[Dashboard] = []
     """Grafana dashboards of the service, besides the SLO dashboard obsgen writes."""
+    scrape_jobs: list[ScrapeJobSpec] = []
+    """The service's Prometheus scrape jobs: alerts on targets down and on jobs with no
+    target."""
 
 
 class Settings(Spec):

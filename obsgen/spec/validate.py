@@ -23,6 +23,7 @@ from obsgen.spec.checks import policies as policy_checks
 from obsgen.spec.checks import routing as routing_checks
 from obsgen.spec.checks import semantics
 from obsgen.spec.loader import Document, PathKey
+from obsgen.spec.nodata import generated_alert_names
 from obsgen.spec.routing import Routing
 from obsgen.spec.routing_types import SECRET_FILE_FIELDS
 from obsgen.spec.service import API_VERSION, ServiceSpec, Settings
@@ -303,6 +304,8 @@ def _cross_checks(
                 continue  # a duplicate probe name: reported once, by the semantic checks
             for name in probe.alert_names(svc.metadata.name):
                 _unique(problems, seen_alerts, name, doc, ("probes", i, "name"), "alert")
+        for path, name in generated_alert_names(svc):
+            _unique(problems, seen_alerts, name, doc, path, "alert")
     return problems
 
 

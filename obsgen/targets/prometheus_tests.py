@@ -19,7 +19,7 @@ from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
 from obsgen.durations import format_seconds
 from obsgen.matchers import render_series
-from obsgen.proof import suites
+from obsgen.proof import nodata, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
@@ -45,7 +45,7 @@ def render(project: model.Project) -> dict[str, str]:
                 files.setdefault(suite.step, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
-            for test in alert.tests:
+            for test in (*alert.tests, *nodata.tests(alert)):
                 files.setdefault(1, []).append(alert_test(alert, test))
         for step, tests in sorted(files.items()):
             body = {

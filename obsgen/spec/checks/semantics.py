@@ -13,6 +13,7 @@ from pathlib import Path
 
 from obsgen.errors import Diagnostic
 from obsgen.spec.checks import dashboards as dashboard_checks
+from obsgen.spec.checks import nodata as nodata_checks
 from obsgen.spec.loader import Document, PathKey
 from obsgen.spec.service import RESERVED_LABELS, ServiceSpec, Settings, SLOSpec
 
@@ -37,6 +38,7 @@ def service_problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
         yield from _reserved_labels(doc, ("alerts", i, "labels"), alert.labels)
         yield from _reserved_annotations(doc, ("alerts", i, "annotations"), alert.annotations)
     yield from _probe_problems(doc, svc)
+    yield from nodata_checks.problems(doc, svc)
     yield from dashboard_checks.problems(doc, svc)
 
 
