@@ -48,3 +48,64 @@ def test_intent_holds_under_promtool(path: Path, tool: Any) -> None:
     promtool = tool("promtool")
     result = run_tool(promtool, "test", "rules", path.name, cwd=path.parent)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Routing intents: tests/intent/*.routes.yaml say who receives an alert, in the seed's words:
+#
+#   routes:
+#     - name: "a tripped breaker reaches the admin Telegram channel"
+#       alert: CircuitBreakerTriggered        # an alert of generated/prometheus/rules
+#       labels: {level: user}                 # labels its expression returns (optional)
+#       receivers: [trading-admin-telegram]   # exactly these, in Alertmanager's order
+#
+# The alert's own labels come from the generated rule, so a rule that loses its team or
+# severity label fails here; amtool (on a copy it can read) decides the receivers.
+
+ROUTE_CASES = sorted(INTENT.glob("*.routes.yaml"))
+
+
+def _rule_labels() -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
+        for group in _load(path).get("groups", []):
+            for rule in group.get("rules", []):
+                if "alert" in rule:
+                    own = rule.get("labels") or {}
+                    labels[rule["alert"]] = {k: str(v) for k, v in own.items()}
+    return labels
+
+
+@pytest.mark.parametrize("path", ROUTE_CASES, ids=lambda p: p.stem)
+def test_routing_intents_name_generated_alerts(path: Path) -> None:
+    rules = _rule_labels()
+    rows = _load(path)["routes"]
+    assert rows, path.name
+    for row in rows:
+        assert set(row) <= {"name", "alert", "labels", "receivers"}, row
+        assert row["alert"] in rules, f"{path.name}: {row['name']!r}: no alert {row['alert']}"
+        assert row["receivers"], row["name"]
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("path", ROUTE_CASES, ids=lambda p: p.stem)
+def test_routing_intents_hold_under_amtool(path: Path, tool: Any, tmp_path: Path) -> None:
+    from obsgen import matchers
+    from obsgen.lint import alertmanager as lint_alertmanager
+
+    amtool = tool("amtool")
+    config = _load(ROOT / "generated/alertmanager/alertmanager.yaml")
+    version = lint_alertmanager.amtool_version() or (0, 0)
+    readable, _ = lint_alertmanager.checkable(config, version)
+    checked = tmp_path / "alertmanager.yaml"
+    checked.write_text(yaml.safe_dump(readable, sort_keys=False), encoding="utf-8")
+    rules = _rule_labels()
+    failures = []
+    for row in _load(path)["routes"]:
+        labels = {**rules[row["alert"]], **(row.get("labels") or {}), "alertname": row["alert"]}
+        argv = [amtool, "config", "routes", "test", f"--config.file={checked}",
+                f"--verify.receivers={','.join(row['receivers'])}"]
+        argv += [matchers.equal(k, str(v)).text() for k, v in sorted(labels.items())]
+        done = run_tool(*argv)
+        if done.returncode != 0:
+            failures.append(f"{row['name']}: {(done.stdout + done.stderr).strip()}")
+    assert not failures, "\n".join(failures)
