@@ -101,6 +101,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
             "factor": fmt_decimal(w.factor),
             "budget_percent": fmt_decimal(w.budget_fraction * 100),
             "exhaustion": format_seconds(round(slo.exhaustion_s(w.factor) / 60) * 60),
+            "bad_percent": fmt_decimal(w.factor * slo.budget * 100),
         })
     outage = ""
     plan = synthetic_inputs(slo)
@@ -111,6 +112,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
     return {
         "name": slo.name,
         "tier": alert.tier,
+        "kind": alert.kind,
         "description": slo.description,
         "objective_percent": fmt_decimal(slo.objective_percent),
         "budget_percent": fmt_decimal(slo.budget * 100),
