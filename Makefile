@@ -7,7 +7,7 @@ STAMP := $(VENV)/.obsgen-installed
 TOOLS := promtool amtool prometheus-blackbox-exporter
 DEBS := prometheus prometheus-alertmanager prometheus-blackbox-exporter
 
-.PHONY: venv generate check lint test bench preview tools schema reference typecheck clean
+.PHONY: venv generate check lint test e2e bench preview tools schema reference typecheck clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: $(STAMP) tools
 ## Everything: unit, golden, error, property and real-tool tests.
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+## Real Prometheus + Alertmanager + blackbox_exporter deliver tests/e2e/specs' alerts to local
+## receivers; prints the delivery table (also part of `make test`).
+e2e: $(STAMP) tools
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_e2e.py
 
 ## Figures: compile a synthetic fleet, time validation of specs/.
 bench: $(STAMP)

@@ -166,7 +166,7 @@ class HTTPSinks:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                _, kind, receiver, rest = (self.path.split("/", 3) + ["", ""])[:4]
+                _, kind, receiver, rest = [*self.path.split("/", 3), "", ""][:4]
                 reply, ctype = b'{"ok": true}', "application/json"
                 try:
                     message = self._message(kind, receiver, rest, body)

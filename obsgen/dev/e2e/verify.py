@@ -100,10 +100,10 @@ def judge(messages: list[Message], expected: dict[str, Expected], scenario: Scen
             verdict.problems.append(f"{message.receiver} ({message.kind}) got a message about "
                                     f"no covered alert: {message.text[:200]!r}")
         for alert in about:
-            exp = expected.get(alert)
-            if exp is None or message.receiver not in exp.receivers:
-                why = f" ({exp.silenced_by})" if exp and exp.silenced_by else ""
-                promised = list(exp.receivers) if exp else []
+            found = expected.get(alert)
+            if found is None or message.receiver not in found.receivers:
+                why = f" ({found.silenced_by})" if found and found.silenced_by else ""
+                promised = list(found.receivers) if found else []
                 verdict.problems.append(
                     f"{alert}{why} reached {message.receiver} ({message.kind}), which the "
                     f"routes table does not promise (it promises {promised})")
@@ -113,7 +113,7 @@ def judge(messages: list[Message], expected: dict[str, Expected], scenario: Scen
                 continue
             seen[key] = message
             if message.status == "firing":
-                verdict.problems += content_problems(message, exp)
+                verdict.problems += content_problems(message, found)
     for exp in expected.values():
         start, end = scenario.window(exp.alert)
         for receiver in exp.receivers:
