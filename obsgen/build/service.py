@@ -37,7 +37,9 @@ def build_service(
     labels = {**extra_labels, **meta.labels, "service": meta.name, "team": meta.team}
     if meta.tier is not None:
         labels["tier"] = str(meta.tier)
-    slos = tuple(_slo(meta.name, slo, labels, base_url, policies) for slo in svc.slos)
+    intervals = {p.name: durations.parse_ms(p.interval) // 1000 for p in svc.probes}
+    slos = tuple(_slo(meta.name, slo, labels, base_url, policies, intervals)
+                 for slo in svc.slos)
     alerts = [_alert(meta.name, a, labels, base_url) for a in svc.alerts]
     probes = []
     for spec_probe in svc.probes:
@@ -132,7 +134,9 @@ def _alert(
 
 
 def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
-         policies: PolicyBook = DEFAULT_BOOK) -> model.SLO:
+         policies: PolicyBook = DEFAULT_BOOK, probe_intervals: dict[str, int] | None = None
+         ) -> model.SLO:
+    """`probe_intervals`: the interval (seconds) of each of the service's probes."""
     days = slo.period_days
     group = tuple(slo.group_by)
     policy = policies.get(slo.alerts.policy)
@@ -172,7 +176,8 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
         budget=slo.budget,
         period_days=days,
         sli=build_sli(slo.sli, group, probes_core.probe_selector(service, slo.sli.probe.name)
-                      if slo.sli.probe else ""),
+                      if slo.sli.probe else "",
+                      (probe_intervals or {}).get(slo.sli.probe.name, 0) if slo.sli.probe else 0),
         group_by=group,
         min_events=0 if slo.sli.raw is not None  # a raw SLI counts no events to guard
         else DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,

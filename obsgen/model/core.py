@@ -66,6 +66,8 @@ class SLI:
     with the histogram's _count and threshold _bucket series)."""
     le: str = ""
     """Latency SLIs: the `le` value client_golang writes for the threshold."""
+    probe_interval_s: int = 0
+    """Probe SLIs: the probe's interval, in seconds."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,7 +19,7 @@ from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
 from obsgen.durations import format_seconds
 from obsgen.matchers import render_series
-from obsgen.proof import nodata, suites
+from obsgen.proof import nodata, probes, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
@@ -62,9 +62,10 @@ def render(project: model.Project) -> dict[str, str]:
 def slo_test(slo: model.SLO, plan: SyntheticInputs, scenario: Scenario) -> dict[str, Any]:
     test: dict[str, Any] = {
         "name": f"{slo.name}: {scenario.name}",
-        "interval": "1m",
+        "interval": format_seconds(plan.interval_s),
         "input_series": [
-            {"series": s.text, "values": _series_text(scenario.phases[s.group], s.role)}
+            {"series": s.text,
+             "values": _series_text(scenario.phases[s.group], s.role, 60 // plan.interval_s)}
             for s in plan.series
         ],
         "alert_rule_test": [],
@@ -129,10 +130,12 @@ def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _series_text(phases: tuple[Phase, ...], role: str) -> str:
-    """The values of one input series in expanding notation. Remembered: SLOs of the same
-    shape (objective, windows, SLI kind) have the same scenarios, and a fleet has few shapes
-    and many SLOs."""
+def _series_text(phases: tuple[Phase, ...], role: str, per_minute: int = 1) -> str:
+    """The values of one input series in expanding notation (`per_minute` samples a minute:
+    probe series). Remembered: SLOs of the same shape (objective, windows, SLI kind) have the
+    same scenarios, and a fleet has few shapes and many SLOs."""
+    if role == "probe":
+        return probes.series_text(phases, per_minute)
     counters = Counters.of(phases)
     if role in ("bad", "errors"):
         values = list(counters.errors)
