@@ -11,7 +11,8 @@ n x P runs fail" (the e failures at the start of each P-minute period):
   of lowest failure share above the threshold that fires, until it fires, then healthy runs
   until it resolves;
 - under: the pattern of highest share below the threshold, for the window, `for` and 10
-  minutes more: the tier never even goes pending;
+  minutes more: the tier does not fire (none when a single failure in the window is above
+  the threshold, as for a 10m threshold tier at 2x a 1% budget);
 - threshold tiers: the crossing pattern for the longest stretch that stays shorter than `for`;
 - outage: every run fails (in one group when grouped): each tier fires, then resolves;
 - first runs: when min_events is set, a few failing runs after none: no alert, if the guard
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from obsgen import model
@@ -183,10 +185,13 @@ class _Context:
         threshold, start = float(window.factor) * self.budget, self.start(alert)
         # Periods within the short window: every short window sees a failure.
         for e, period in self.patterns(threshold, True, window.short_s // 60):
-            probe = self.lines(self.spread(self.patterned(start, e, period, 2 * start + 10, 1)))
+            def probe_phases(minutes: int, e: int = e, period: int = period) -> Phases:
+                return self.spread(self.patterned(start, e, period, minutes, 1))
+
+            probe = self.lines(probe_phases(2 * start + 10))
             fire = probe[(alert.name, 0)].first_firing(start)
-            if fire is None:
-                continue
+            if fire is None or fire != self.alone(alert, window, probe_phases(2 * start + 10)):
+                continue  # not at all, or through another condition first
             burn = fire - start + self.step
             lines = self.lines(self.spread(self.patterned(start, e, period, burn, 4 * start)))
             quiet = lines[(alert.name, 0)].first_quiet(fire)
@@ -205,6 +210,12 @@ class _Context:
                               resolves=quiet - start - burn), (e, period))
         raise AssertionError(f"{alert.name}: no failure pattern fires above its threshold")
 
+    def alone(self, alert: model.SLOAlert, window: BurnWindow, phases: Phases) -> int | None:
+        """When the alert would first fire (group 0) with `window` its only condition."""
+        solo = replace(alert, windows=(window,))
+        rec = record(phases[0], self.n, self.step)
+        return simulate(self.slo, solo, rec).first_firing(self.start(alert))
+
     def under(self, alert: model.SLOAlert, window: BurnWindow) -> list[Scenario]:
         threshold, start = float(window.factor) * self.budget, self.start(alert)
         length = self.align(window.long_s // 60 + (alert.for_ms or 0) // 60_000 + 10)
@@ -212,12 +223,12 @@ class _Context:
         for e, period in list(self.patterns(threshold, False, limit))[:12]:
             phases = self.spread(self.patterned(start, e, period, length, self.align(5)))
             lines = self.lines(phases)
-            if any(lines[(alert.name, 0)].active) or any(x.near_tie for x in lines.values()):
+            if any(lines[(alert.name, 0)].firing) or any(x.near_tie for x in lines.values()):
                 continue
             rate = e / (self.n * period) / self.budget
             name = (f"{_healthy(start)}, then {self._share(e, period)} for "
                     f"{format_seconds(length * 60)} ({rate:.4g}x the budget rate, under the "
-                    f"{format_seconds(window.long_s)} threshold): {alert.name} stays silent")
+                    f"{format_seconds(window.long_s)} threshold): {alert.name} does not fire")
             return [self.scenario(name, phases, {start + length}, start)]
         return []
 
@@ -231,8 +242,10 @@ class _Context:
             lines = self.lines(phases)
             if any(lines[(alert.name, 0)].firing) or any(x.near_tie for x in lines.values()):
                 continue
-            name = (f"{self._share(e, period)} for {format_seconds(length * 60)}, shorter than "
-                    f"the {format_seconds(hold * 60)} it must last: {alert.name} stays silent")
+            name = (f"{self._share(e, period)} for {format_seconds(length * 60)}: the "
+                    f"{format_seconds(window * 60)} ratio stays above the threshold for less "
+                    f"than the {format_seconds(hold * 60)} it must last, {alert.name} stays "
+                    "silent")
             return [self.scenario(name, phases, {start + length}, start)]
         return []
 
