@@ -37,6 +37,7 @@ def problems(specs: ValidSpecs) -> list[Diagnostic]:
     for doc, svc in specs.services:
         found += _unreachable_conditions(doc, svc, policies)
         found += _too_few_runs(doc, svc, policies)
+        found += _tested_alerts(doc, svc)
     if specs.routing_checked:
         found += _reachability(specs, policies)
     return found
@@ -100,6 +101,29 @@ def _too_few_runs(doc: Document, svc: ServiceSpec, policies: PolicyBook
                     f"than min_events {needed}{given}: it can never fire",
                     f"set min_events to at most {most} (0 turns the guard off), or use a "
                     "longer window",
+                )
+
+
+def _tested_alerts(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
+    """An SLO test's expectation names an enabled tier of the SLO or its alert."""
+    for i, slo in enumerate(svc.slos):
+        known: dict[str, str] = {}
+        for tier in TIERS:
+            conf = getattr(slo.alerts, tier)
+            if not conf.disabled:
+                known[tier] = known[conf.name or conventions.slo_alert_name(
+                    svc.metadata.name, slo.name, tier)] = tier
+        for j, test in enumerate(slo.tests):
+            for k, expectation in enumerate(test.expect):
+                if expectation.alert in known:
+                    continue
+                disabled = expectation.alert in TIERS
+                yield doc.diagnostic(
+                    ("slos", i, "tests", j, "expect", k, "alert"),
+                    f"the {expectation.alert} tier of SLO {slo.name!r} is disabled" if disabled
+                    else f"{expectation.alert!r} is not an alert of SLO {slo.name!r}",
+                    "name one of " + ", ".join(sorted(known)) if known
+                    else "enable a tier, or drop the test",
                 )
 
 

@@ -189,7 +189,22 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
         fastest_window_s=tier_windows(slo, "page", policy)[0].long_s,
         tolerated_burn=None if slo.alerts.tolerated_burn is None
         else Decimal(repr(slo.alerts.tolerated_burn)),
+        tests=_slo_tests(slo, {a.tier: a.name for a in alerts}),
     )
+
+
+def _slo_tests(slo: spec.SLOSpec, names: dict[str, str]) -> tuple[model.SLOTest, ...]:
+    """The spec's tests of the SLO's alerts, each expectation's tier named by its alert
+    (`build.checks` reports names that are neither)."""
+    return tuple(
+        model.SLOTest(
+            name=t.name,
+            interval_s=durations.parse_ms(t.interval) // 1000,
+            input_series=tuple((i.series, i.values) for i in t.input_series),
+            expect=tuple((durations.parse_ms(e.at) // 1000, names.get(e.alert, e.alert),
+                          tuple(_sorted(f) for f in e.firing)) for e in t.expect),
+        )
+        for t in slo.tests)
 
 
 def tier_windows(slo: spec.SLOSpec, tier: str, policy: burn.Policy

@@ -202,7 +202,8 @@ def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> l
     for name, (file, plain) in sorted(defined.items()):
         if name not in asserted:
             hint = ("add tests: to the alert in its spec" if plain
-                    else "obsgen cannot synthesize this SLI's series (raw or probe SLI)")
+                    else "obsgen synthesizes no series for a raw SLI: add tests: to the SLO "
+                    "in its spec")
             findings.append(Finding(file, OWN, "warning",
                                     f"{name}: no test shows it firing — {hint}"))
     return findings

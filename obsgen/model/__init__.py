@@ -25,6 +25,7 @@ from obsgen.model.core import (
     Service,
     SLIKind,
     SLOAlert,
+    SLOTest,
     Tier,
     Watch,
     WatchKind,
@@ -54,7 +55,7 @@ __all__ = [
     "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
     "DashboardTarget", "Inhibition", "Integration", "Metric", "Probe", "ProbeKind", "Project",
     "Receiver",
-    "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
+    "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "SLOTest", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
     "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
 ]

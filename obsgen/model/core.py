@@ -97,6 +97,18 @@ class SLOAlert:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SLOTest:
+    """A spec's promtool test of an SLO's alerts (raw SLIs: obsgen synthesizes no series)."""
+
+    name: str
+    interval_s: int
+    input_series: tuple[tuple[str, str], ...]
+    """(series, values) pairs."""
+    expect: tuple[tuple[int, str, tuple[Mapping[str, str], ...]], ...]
+    """(seconds from the start, alert name, label sets of the firing instances)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SLO:
     service: str
     name: str
@@ -121,6 +133,8 @@ class SLO:
     tolerated_burn: Decimal | None = None
     """The fastest steady burn the team accepts to go unalerted (the spec's
     alerts.tolerated_burn), as an exact decimal; None: not stated."""
+    tests: tuple[SLOTest, ...] = ()
+    """The spec's tests of these alerts, tiers resolved to alert names."""
 
     def exhaustion_s(self, factor: Decimal) -> int:
         """Seconds until the whole budget is spent at a constant burn of `factor`."""

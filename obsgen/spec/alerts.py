@@ -52,6 +52,43 @@ class AlertTestSpec(Spec):
     """When the alert fires, and when it must stay quiet."""
 
 
+class SLOExpectation(Spec):
+    """What one alert of the SLO does at one evaluation time."""
+
+    at: Duration
+    """Time from the start of the test, e.g. 2h."""
+    alert: str = Field(min_length=1)
+    """The alert: its tier (page or ticket) or its name (e.g. BatchFreshnessBurnRate)."""
+    firing: list[Labels] = []
+    """The firing instances, each as the labels the SLI gives it (the SLO's group_by labels;
+    {} for an ungrouped SLO); the alert's own labels are added. Empty: the alert must not
+    fire at this time."""
+
+
+class SLOTestSpec(Spec):
+    """A promtool test of an SLO's alerts, compiled into the service's rule tests: for raw
+    SLIs, whose input series obsgen cannot synthesize."""
+
+    name: str = Field(min_length=1)
+    """What the test shows, in the team's words, e.g. 'no batch success for 2h pages'."""
+    interval: Duration = "1m"
+    """Time between two samples of the input series."""
+    input_series: list[InputSeries] = Field(min_length=1)
+    """The series the SLI's expression reads."""
+    expect: list[SLOExpectation] = Field(min_length=1)
+    """When which alert fires, and when it must stay quiet."""
+
+
+def fires_and_stays_quiet(expectations: list[Expectation] | list[SLOExpectation]) -> None:
+    """Tests must show their alert firing at least once and quiet at least once."""
+    if expectations and not any(e.firing for e in expectations):
+        raise fail("no expectation shows the alert firing",
+                   "add an expectation with firing: [{...labels...}]")
+    if expectations and all(e.firing for e in expectations):
+        raise fail("no expectation shows the alert quiet",
+                   "add an expectation with firing: [] at a time it must not fire")
+
+
 class AlertSpec(Spec):
     """A plain alerting rule, compiled as declared."""
 
@@ -84,11 +121,5 @@ class AlertSpec(Spec):
 
     @model_validator(mode="after")
     def _tests_fire_and_stay_quiet(self) -> AlertSpec:
-        expectations = [e for t in self.tests for e in t.expect]
-        if expectations and not any(e.firing for e in expectations):
-            raise fail("no expectation shows the alert firing",
-                       "add an expectation with firing: [{...labels...}]")
-        if expectations and all(e.firing for e in expectations):
-            raise fail("no expectation shows the alert quiet",
-                       "add an expectation with firing: [] at a time it must not fire")
+        fires_and_stays_quiet([e for t in self.tests for e in t.expect])
         return self

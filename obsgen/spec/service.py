@@ -13,7 +13,13 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from obsgen import durations, promql
-from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
+from obsgen.spec.alerts import (
+    AlertSpec,
+    Expectation,
+    InputSeries,
+    SLOTestSpec,
+    fires_and_stays_quiet,
+)
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.metrics import MetricSpec
@@ -212,6 +218,11 @@ class SLOSpec(Spec):
     with the first error does not trip it)."""
     runbook: RunbookSpec = RunbookSpec()
     """Runbook content shared by this SLO's alerts."""
+    tests: list[SLOTestSpec] = []
+    """promtool tests of this SLO's alerts (a raw SLI's: obsgen synthesizes the series of
+    the other kinds), compiled into the service's rule tests; together they must show an
+    alert firing at least once and quiet at least once. A raw SLO without tests is a lint
+    warning."""
 
     @property
     def objective_percent(self) -> Decimal:
@@ -231,6 +242,7 @@ class SLOSpec(Spec):
     def _checks(self) -> SLOSpec:
         if len(set(self.group_by)) != len(self.group_by):
             raise fail("group_by lists a label twice", "list each label once")
+        fires_and_stays_quiet([e for t in self.tests for e in t.expect])
         return self
 
 

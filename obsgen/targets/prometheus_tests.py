@@ -37,9 +37,11 @@ def render(project: model.Project) -> dict[str, str]:
         for slo in svc.slos:
             if not slo.alerts:
                 continue
+            files.setdefault(1, []).extend(slo_spec_test(slo, t) for t in slo.tests)
             plan = synthetic_inputs(slo)
             if isinstance(plan, str):
-                notes.append(f"# {slo.name}: no generated tests — {plan}.")
+                if not slo.tests:
+                    notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
             for suite in suites.build_once(slo, plan):
                 files.setdefault(suite.step, []).extend(
@@ -112,6 +114,22 @@ def _firing(name: str, selector: Mapping[str, str], eval_time: str,
     return {"expr": render_series("ALERTS", {**state, **selector}), "eval_time": eval_time,
             "exp_samples": [{"labels": render_series("ALERTS", {**labels, **state}), "value": 1}
                             for labels in instances]}
+
+
+def slo_spec_test(slo: model.SLO, test: model.SLOTest) -> dict[str, Any]:
+    """A spec's test of an SLO's alerts, checked on the ALERTS series among the SLO's
+    alerts: each instance with the alert's labels and the SLI's group labels."""
+    alerts = {a.name: a for a in slo.alerts}
+    checks = [_firing(name, slo.recorded_labels, format_seconds(at_s),
+                      [{**labels, **alerts[name].labels} for labels in firing])
+              for at_s, name, firing in test.expect]
+    return {
+        "name": f"{slo.name}: {test.name}",
+        "interval": format_seconds(test.interval_s),
+        "input_series": [{"series": series, "values": values}
+                         for series, values in test.input_series],
+        "promql_expr_test": checks,
+    }
 
 
 def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
