@@ -37,6 +37,8 @@ ORDER = (
     "SLOAlerts",
     "SLOAlert",
     "ThresholdTier",
+    "SLOTest",
+    "SLOExpectation",
     "NoData",
     "Alert",
     "Absent",
