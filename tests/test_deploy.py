@@ -125,6 +125,8 @@ def with_deploy(tmp_path: Path, deploy: str, source: Path = ROOT / "specs") -> P
     specs = tmp_path / "specs"
     shutil.copytree(source, specs)
     settings = specs / "settings.yaml"
+    text = settings.read_text()
+    settings.write_text(text[:text.index("\ndeploy:") + 1] if "\ndeploy:" in text else text)
     settings.write_text(settings.read_text() + deploy)
     return specs
 
@@ -145,8 +147,12 @@ def folder(files: dict[str, str], prefix: str) -> dict[str, str]:
     return {p: t for p, t in files.items() if p.startswith(prefix + "/")}
 
 
-def test_without_deploy_only_the_plain_files_are_written() -> None:
-    files = api.compile_specs(ROOT / "specs")
+def test_without_deploy_only_the_plain_files_are_written(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "tests/golden/probes")
+    files = api.compile_specs(Path("specs"))
+    assert "kubernetes/probes/shop.yaml" in files
     assert not [p for p in files if p.startswith(("kubernetes/prometheus-operator",
                                                   "kubernetes/grafana", "mimir/", "thanos/"))]
 
