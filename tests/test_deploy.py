@@ -322,3 +322,30 @@ def test_kubectl_builds_each_kustomization(compiled: dict[str, str], tmp_path: P
                     if not p.endswith("kustomization.yaml") for d in docs(t)]
         assert sorted(json.dumps(d, sort_keys=True) for d in built) == sorted(
             json.dumps(d, sort_keys=True) for d in expected)
+
+
+def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path) -> None:
+    from obsgen.lint import deploy as lint_deploy
+
+    out = tmp_path / "out"
+    for path, text in compiled.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    commands, problems = lint_deploy.commands(out, scratch)
+    assert problems == []
+    ((_, tool_name, argv, _),) = commands
+    assert tool_name == "promtool check rules" and len(argv) == 3 + 13 + 13 + len(
+        folder(compiled, "mimir/rules"))
+    edited = out / "kubernetes/prometheus-operator/rules/edge.yaml"
+    edited.write_text(edited.read_text().replace("for: 10m", "for: 11m", 1))
+    (out / "kubernetes/grafana/extra.yaml").write_text("{}\n")
+    (out / "kubernetes/prometheus-operator/probes/edge.yaml").unlink()
+    _, problems = lint_deploy.commands(out, scratch)
+    messages = sorted(m for _, m in problems)
+    assert messages == [
+        "extra.yaml is not listed in resources",
+        "probes/edge.yaml is listed but missing",
+        "rule group 'edge.slo-alerts' differs from prometheus/rules: regenerate (obsgen generate)",
+    ]
