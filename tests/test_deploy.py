@@ -231,7 +231,7 @@ def test_dashboards_are_the_same_json_in_their_team_folder(compiled: dict[str, s
         assert cm["data"] == {f"{uid}.json": plain[f"grafana/dashboards/{team}/{uid}.json"]}
         assert cm["metadata"]["labels"]["grafana_dashboard"] == "1"
         folder_title = "SLO overview" if team == "_overview" else team
-        assert cm["metadata"]["annotations"] == {"grafana_folder": folder_title}
+        assert cm["metadata"]["annotations"] == {"k8s-sidecar-target-directory": folder_title}
 
 
 @pytest.mark.parametrize("prefix", ["kubernetes/prometheus-operator", "kubernetes/grafana"])

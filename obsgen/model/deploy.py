@@ -27,7 +27,7 @@ class Deploy:
     alertmanager: AlertmanagerForm = "config-secret"
     config_secret: str = "alertmanager-obsgen"
     sidecar_label: Mapping[str, str] = field(default_factory=lambda: {"grafana_dashboard": "1"})
-    folder_annotation: str = "grafana_folder"
+    folder_annotation: str = "k8s-sidecar-target-directory"
     instance_selector: Mapping[str, str] = field(default_factory=lambda: {"dashboards": "grafana"})
     ruler_namespace_by: Literal["team", "service"] = "team"
     thanos_partial_response: Literal["abort", "warn"] = "abort"

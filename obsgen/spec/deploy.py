@@ -92,10 +92,11 @@ class GrafanaKubernetesSpec(Spec):
     sidecar_label: ObjectLabels = {"grafana_dashboard": "1"}
     """grafana-sidecar: the label the chart's sidecar selects ConfigMaps by
     (`sidecar.dashboards.label` and `labelValue`)."""
-    folder_annotation: Annotated[str, AfterValidator(_label_key)] = "grafana_folder"
-    """grafana-sidecar: the annotation that names a dashboard's folder
-    (`sidecar.dashboards.folderAnnotation`; the chart also needs
-    `sidecar.dashboards.provider.foldersFromFilesStructure: true`)."""
+    folder_annotation: Annotated[str, AfterValidator(_label_key)] = (
+        "k8s-sidecar-target-directory")
+    """grafana-sidecar: the annotation that names a dashboard's folder: the sidecar's default,
+    or the chart's `sidecar.dashboards.folderAnnotation`. The chart also needs
+    `sidecar.dashboards.provider.foldersFromFilesStructure: true`."""
     instance_selector: ObjectLabels = {"dashboards": "grafana"}
     """grafana-operator: the labels of the Grafana instances that load the dashboards
     (`spec.instanceSelector.matchLabels`)."""
