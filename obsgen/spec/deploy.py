@@ -47,7 +47,7 @@ _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 
 def _label_key(value: str) -> str:
     if not _LABEL_KEY.match(value):
-        raise fail(f"{value!r} is not a valid Kubernetes label key",
+        raise fail(f"{value!r} is not a valid Kubernetes label or annotation key",
                    "use [prefix/]name, e.g. 'release' or 'app.kubernetes.io/part-of'")
     return value
 
@@ -138,11 +138,11 @@ class DeploySpec(Spec):
     @classmethod
     def _forms(cls, forms: list[DeployForm]) -> list[DeployForm]:
         if "plain" not in forms:
-            raise fail("deploy.forms must include 'plain'",
+            raise fail("must include 'plain'",
                        "the other forms are derived from the plain files, which the "
                        "promtool tests and lint read: add plain to the list")
         if len(set(forms)) != len(forms):
-            raise fail("deploy.forms lists a form twice", "list each form once")
+            raise fail("a form is listed twice", "list each form once")
         if {"grafana-sidecar", "grafana-operator"} <= set(forms):
             raise fail("grafana-sidecar and grafana-operator both load every dashboard",
                        "choose one of them for the cluster's Grafana")
