@@ -217,3 +217,46 @@ def grafana_dashboard(base_url: str, service: str, slo: str = "") -> str:
     """The service's SLO dashboard, with the SLO selected when given."""
     url = f"{base_url.rstrip('/')}/d/{dashboard_uid(service)}"
     return f"{url}?{urlencode({'var-slo': slo})}" if slo else url
+
+
+# -- deploy forms (Settings.deploy) ------------------------------------------------------------
+
+KUBERNETES_OPERATOR = "kubernetes/prometheus-operator"
+"""The prometheus-operator form's folder: `kubectl apply -k` it."""
+KUBERNETES_GRAFANA = "kubernetes/grafana"
+"""The grafana-sidecar or grafana-operator form's folder."""
+KUSTOMIZATION = "kustomization.yaml"
+MIMIR_RULES = "mimir/rules"
+THANOS_RULES = "thanos/rules"
+
+
+def operator_rules_path(service: str) -> str:
+    return f"{KUBERNETES_OPERATOR}/rules/{service}.yaml"
+
+
+def operator_probes_path(service: str) -> str:
+    return f"{KUBERNETES_OPERATOR}/probes/{service}.yaml"
+
+
+def operator_alertmanager_path(name: str) -> str:
+    """The config Secret, or one team's AlertmanagerConfig."""
+    return f"{KUBERNETES_OPERATOR}/alertmanager/{name}.yaml"
+
+
+def grafana_object_path(folder: str, uid: str) -> str:
+    return f"{KUBERNETES_GRAFANA}/{folder}/{uid}.yaml"
+
+
+def mimir_rules_path(namespace: str) -> str:
+    """One ruler namespace: the file `mimirtool rules sync` reads."""
+    return f"{MIMIR_RULES}/{namespace}.yaml"
+
+
+def thanos_rules_path(service: str) -> str:
+    return f"{THANOS_RULES}/{service}.rules.yaml"
+
+
+def object_name(text: str) -> str:
+    """A Kubernetes object name (DNS subdomain) from a uid or service name."""
+    name = re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-.")
+    return name[:253]

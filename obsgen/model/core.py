@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from obsgen.matchers import Selector
 from obsgen.model.dashboards import ServiceDashboard
+from obsgen.model.deploy import Deploy
 from obsgen.model.routing import RoutingPlan
 
 SLIKind = Literal["ratio", "latency", "raw", "probe"]
@@ -228,3 +229,5 @@ class Project:
     grafana_dashboards_path: str
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""
+    deploy: Deploy = field(default_factory=Deploy)
+    """Settings.deploy: the forms written besides the plain files."""

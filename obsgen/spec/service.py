@@ -16,6 +16,7 @@ from obsgen import durations, promql
 from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
+from obsgen.spec.deploy import DeploySpec
 from obsgen.spec.metrics import MetricSpec
 from obsgen.spec.nodata import NoDataSpec, ScrapeJobSpec
 from obsgen.spec.policies import WORKBOOK, AlertPolicy, SLOAlertSpec, SLOAlertsSpec
@@ -303,6 +304,8 @@ class Settings(Spec):
     budget in 1h or 5% in 6h pages, 10% in 1d or 3d tickets, each factor budget share x
     period / long window; periods under 28d scale the windows by period/28d) or a name of
     alert_policies."""
+    deploy: DeploySpec = DeploySpec()
+    """Where the output is deployed: plain files, and Kubernetes or ruler forms beside them."""
 
     @classmethod
     def defaults(cls) -> Settings:
