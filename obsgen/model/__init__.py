@@ -17,6 +17,7 @@ from obsgen.model.core import (
     Alert,
     AlertTest,
     BurnWindow,
+    Consecutive,
     Metric,
     Probe,
     ProbeKind,
@@ -51,7 +52,7 @@ from obsgen.model.routing import (
 )
 
 __all__ = [
-    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
+    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel", "DashboardRow",
     "DashboardTarget", "Inhibition", "Integration", "Metric", "Probe", "ProbeKind", "Project",
     "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
