@@ -41,6 +41,8 @@ _SEL = "__obsgen_sel_{}__"
 _RNG = "__obsgen_rng_{}__"
 _PLACEHOLDER = re.compile(r"__obsgen_(sel|rng)_(\d+)__(?:\[[^\]]*\])?")
 _OFFSET = re.compile(r"\s+offset\s+\S+$")
+TIGHTEN_MS = 1
+"""How much shorter than `within` each range is (see the module docstring)."""
 
 
 class ConsecutiveSpec(Spec):
@@ -148,7 +150,7 @@ def rewrite(expr: str, samples: int, every_ms: int, within_ms: int) -> str:
     """The condition that holds when the last `samples` samples of `expr` all breach.
     Raises Unrewritable (its text: what — how to fix) when `expr` cannot be rewritten."""
     text, found = _pieces(expr)
-    window = durations.format_ms(within_ms - 1)
+    window = durations.format_ms(within_ms - TIGHTEN_MS)
 
     def copy(k: int) -> str:
         def sub(match: re.Match[str]) -> str:
