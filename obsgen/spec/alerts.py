@@ -119,7 +119,7 @@ class AlertSpec(Spec):
         why = problem(expr, value) if isinstance(expr, str) else ""
         if why:
             what, _, how = why.partition(" — ")
-            raise fail(f"consecutive: {what}", how)
+            raise fail(what, how)
         return value
 
     @model_validator(mode="after")
