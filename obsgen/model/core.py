@@ -232,6 +232,13 @@ class Service:
     """The interval of the service's rule groups (`interval:`); None: Prometheus' global
     evaluation_interval."""
 
+    def group_interval_ms(self, alert: Alert | None = None) -> int | None:
+        """The `interval:` of the rule group that evaluates `alert` (None: the SLO alerts),
+        or None when the group sets none and Prometheus' global evaluation_interval applies."""
+        if alert is not None and alert.evaluation_interval_ms is not None:
+            return alert.evaluation_interval_ms
+        return self.evaluation_interval_ms
+
 
 @dataclass(frozen=True, kw_only=True)
 class Project:

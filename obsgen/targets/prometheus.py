@@ -72,14 +72,6 @@ def service_groups(svc: model.Service) -> list[dict[str, Any]]:
     return groups
 
 
-def group_interval_ms(svc: model.Service, alert: model.Alert | None = None) -> int | None:
-    """The `interval:` of the group `alert` (None: the SLO alerts) is rendered in; None when
-    the group says none (Prometheus' global evaluation_interval applies)."""
-    if alert is not None and alert.evaluation_interval_ms is not None:
-        return alert.evaluation_interval_ms
-    return svc.evaluation_interval_ms
-
-
 def _group(name: str, interval_ms: int | None, rules: list[dict[str, Any]]) -> dict[str, Any]:
     group: dict[str, Any] = {"name": name}
     if interval_ms is not None:

@@ -23,9 +23,11 @@ from obsgen.proof import nodata, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
-from obsgen.targets.prometheus import group_interval_ms, recorded_selector, service_groups
+from obsgen.targets.prometheus import recorded_selector, service_groups
 from obsgen.targets.yamlout import dump
 
+GLOBAL_EVALUATION_INTERVAL_MS = 60_000
+"""Prometheus' default global evaluation_interval, for groups that set no `interval:`."""
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
 
 
@@ -49,7 +51,7 @@ def render(project: model.Project) -> dict[str, str]:
                 files.setdefault(suite.step * 60_000, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
-            every = group_interval_ms(svc, alert) or 60_000
+            every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
                 files.setdefault(every, []).append(alert_test(alert, test))
         for every, tests in sorted(files.items()):
