@@ -78,9 +78,13 @@ def test_every_critical_trading_engine_alert_is_delivered_within_30s() -> None:
     assert late == {}
 
 
+def _breaker() -> tuple[dict[str, Any], int]:
+    return next(a for a in _critical_alerts() if a[0]["alert"] == "CircuitBreakerTriggered")
+
+
 def test_a_tripped_breaker_reaches_the_admin_telegram_within_30s() -> None:
     tree = _tree(_load("alertmanager/alertmanager.yaml")["route"])
-    rule, interval = next(a for a in _critical_alerts() if a[0]["alert"] == "CircuitBreakerTriggered")
+    rule, interval = _breaker()
     assert rule.get("for", "0s") == "0s"
     assert "trading-admin-telegram" in [r for _, r in matched(
         tree, {**rule["labels"], "alertname": rule["alert"]})]
@@ -90,5 +94,5 @@ def test_a_tripped_breaker_reaches_the_admin_telegram_within_30s() -> None:
 def test_the_global_interval_alone_would_break_the_budget() -> None:
     """The check can fail: at Prometheus' default 1m evaluation the budget is gone."""
     tree = _tree(_load("alertmanager/alertmanager.yaml")["route"])
-    rule, _ = next(a for a in _critical_alerts() if a[0]["alert"] == "CircuitBreakerTriggered")
+    rule, _ = _breaker()
     assert worst_case_ms(rule, GLOBAL_EVALUATION_MS, tree) > BUDGET_MS

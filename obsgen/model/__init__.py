@@ -52,7 +52,8 @@ from obsgen.model.routing import (
 )
 
 __all__ = [
-    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel", "DashboardRow",
+    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel",
+    "DashboardRow",
     "DashboardTarget", "Inhibition", "Integration", "Metric", "Probe", "ProbeKind", "Project",
     "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",

@@ -7,7 +7,6 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from obsgen import durations
-
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.consecutive import ConsecutiveSpec, problem
 from obsgen.spec.nodata import AbsentSpec
