@@ -12,7 +12,7 @@ import re
 from typing import Literal
 from urllib.parse import urlencode
 
-from obsgen.durations import format_seconds
+from obsgen.durations import format_ms, format_seconds
 
 # -- headers ---------------------------------------------------------------------------------
 
@@ -120,6 +120,11 @@ def rule_group(service: str, part: str) -> str:
     return f"{service}.{part}"
 
 
+def alert_group(service: str, interval_ms: int) -> str:
+    """`<service>.alerts-10s`: the plain alerts that set their own evaluation interval."""
+    return rule_group(service, f"alerts-{format_ms(interval_ms)}")
+
+
 def probe_job(service: str, probe: str) -> str:
     """The scrape job of a probe: the `job` label its alerts and probe SLIs select on."""
     return f"blackbox-{service}-{probe}"
@@ -145,8 +150,14 @@ def rules_path(service: str) -> str:
     return f"prometheus/rules/{service}.rules.yaml"
 
 
-def tests_path(service: str, step: int = 1) -> str:
-    """Tiers evaluated every minute, and the long-window tiers evaluated every 5 minutes."""
+def tests_path(service: str, step: int = 1, *, interval_ms: int | None = None) -> str:
+    """Tiers evaluated every minute (`step` 1), the long-window tiers evaluated every 5
+    minutes (`step` 5), and the spec tests of alerts whose rule group has another
+    `interval_ms`: `<service>.every-10s.test.yaml`."""
+    if interval_ms is not None and interval_ms not in (60_000, 300_000):
+        return f"prometheus/tests/{service}.every-{format_ms(interval_ms)}.test.yaml"
+    if interval_ms is not None:
+        step = interval_ms // 60_000
     suffix = "" if step == 1 else ".long-windows"
     return f"prometheus/tests/{service}{suffix}.test.yaml"
 

@@ -39,6 +39,7 @@ ORDER = (
     "ThresholdTier",
     "NoData",
     "Alert",
+    "Consecutive",
     "Absent",
     "AlertTest",
     "InputSeries",

@@ -18,6 +18,7 @@ from obsgen.model.core import (
     Alert,
     AlertTest,
     BurnWindow,
+    Consecutive,
     Metric,
     Probe,
     ProbeKind,
@@ -53,9 +54,9 @@ from obsgen.model.routing import (
 )
 
 __all__ = [
-    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
-    "DashboardTarget", "Deploy", "Inhibition", "Integration", "Location", "Metric", "Probe",
-    "ProbeKind", "Project", "Receiver",
+    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel",
+    "DashboardRow", "DashboardTarget", "Deploy", "Inhibition", "Integration", "Location",
+    "Metric", "Probe", "ProbeKind", "Project", "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
     "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from obsgen import durations, promql
-from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
+from obsgen.spec.alerts import AlertSpec, EvaluationInterval, Expectation, InputSeries
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
 from obsgen.spec.deploy import DeploySpec
@@ -251,6 +251,10 @@ class ServiceSpec(Spec):
     checked by `obsgen lint` (names and labels)."""
     alerts: list[AlertSpec] = []
     """Plain alerting rules."""
+    evaluation_interval: EvaluationInterval | None = None
+    """How often Prometheus evaluates this service's rule groups (their `interval:`), e.g.
+    10s when an alert must reach someone within 30 s; default: Prometheus' global
+    evaluation_interval (1m unless configured). The whole-window SLO rules keep 5m."""
     probes: list[ProbeSpec] = []
     """Synthetic probes run by blackbox_exporter, with their alerts."""
     dashboards: list[Dashboard] = []
