@@ -156,7 +156,8 @@ def parse_selector(text: str) -> Selector:
     return Selector(metric, tuple(found))
 
 
-def _children(node: Any) -> list[Any]:
+def children(node: Any) -> list[Any]:
+    """The sub-expressions of a promql_parser node (lint/exprs.py walks them too)."""
     kind = type(node).__name__
     if kind == "BinaryExpr":
         return [node.lhs, node.rhs]
@@ -192,7 +193,7 @@ def read_selectors(expr: str) -> list[Selector]:
         elif kind == "BinaryExpr" and str(node.op) == "unless":
             todo.insert(0, node.lhs)
         else:
-            todo[:0] = _children(node)
+            todo[:0] = children(node)
     return list(dict.fromkeys(found))
 
 

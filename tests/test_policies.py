@@ -262,3 +262,21 @@ def test_sensitivity_a_threshold_tier_catches_any_burn_above_its_factor() -> Non
     hit = sensitivity.first(slo, Decimal("1.1"))
     assert hit is not None and hit.alert.name == "ReflectLatencyP95High"
     assert 10 * 60 < hit.after_s <= (5 + 10) * 60
+
+
+def test_explain_and_the_runbook_describe_a_threshold_tier_in_sli_terms(tmp_path: Path) -> None:
+    """A threshold tier is "the SLI below its objective", not a burn rate over two windows."""
+    from obsgen.proof.explain import explain
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "web.yaml").write_text(REFLECT)
+    slo = api.project(specs).services[0].slos[0]
+    text = explain(slo)
+    assert "  more than 5% bad events over 5m: the SLI below its 95% objective\n" in text
+    assert "  just above the 5m threshold (5.5% bad events): fires" in text
+    assert "burn above 1x over 5m" not in text
+    page = next(t for p, t in api.compile_specs(specs).items()
+                if p.startswith("runbooks/") and p.endswith("/ReflectLatencyP95High.md"))
+    assert "| bad events above | over | at that rate the whole budget lasts |\n" in page
+    assert "| 5% | 5m | 90d |" in page and "burn rate above" not in page

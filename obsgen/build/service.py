@@ -20,6 +20,7 @@ from obsgen.model import fmt_decimal
 from obsgen.spec import base
 from obsgen.spec import service as spec
 from obsgen.spec.alerts import AlertSpec
+from obsgen.spec.consecutive import rewrite
 
 DEFAULT_SEVERITY: dict[model.Tier, str] = {"page": "page", "ticket": "ticket"}
 DEFAULT_MIN_EVENTS = 100
@@ -66,6 +67,7 @@ def build_service(
         dashboards=tuple(build_dashboard(meta.name, b, file) for b in svc.dashboards),
         metrics=tuple(model.Metric(name=m.name, type=m.type, series=m.series_names(),
                                    labels=tuple(m.labels), help=m.help) for m in svc.metrics),
+        evaluation_interval_ms=_ms(svc.evaluation_interval),
     )
 
 
@@ -101,6 +103,13 @@ def _alert(
 ) -> model.Alert:
     labels = {**base, **alert.labels, "severity": alert.severity}
     wait = f" for {alert.for_}" if alert.for_ else ""
+    expr, consecutive = alert.expr.strip(), None
+    if alert.consecutive is not None:
+        c = alert.consecutive
+        consecutive = model.Consecutive(samples=c.samples, every_ms=c.every_ms(),
+                                        within_ms=c.within_ms(), condition=expr)
+        expr = rewrite(expr, c.samples, c.every_ms(), c.within_ms())
+        wait = f" for {c.samples} consecutive samples {c.every} apart"
     description = alert.description or (
         f"Fires when {alert.expr.strip()} holds{wait}. Value: {{{{ $value }}}}."
     )
@@ -112,8 +121,9 @@ def _alert(
     }
     return model.Alert(
         name=alert.name,
-        expr=alert.expr.strip(),
-        for_ms=_ms(alert.for_),
+        expr=expr,
+        # consecutive samples are the wait: the rule fires on the evaluation that sees the last one
+        for_ms=0 if consecutive is not None else _ms(alert.for_),
         keep_firing_for_ms=_ms(alert.keep_firing_for),
         severity=alert.severity,
         labels=_sorted(labels),
@@ -130,6 +140,8 @@ def _alert(
             for t in alert.tests
         ),
         spec_description=alert.description.strip(),
+        consecutive=consecutive,
+        evaluation_interval_ms=_ms(alert.evaluation_interval),
     )
 
 

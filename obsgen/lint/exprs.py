@@ -15,7 +15,7 @@ from typing import Any
 
 from obsgen import model
 from obsgen.durations import format_seconds
-from obsgen.matchers import Matcher
+from obsgen.matchers import Matcher, children
 
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~",
         "MatchOp.NotRe": "!~"}
@@ -69,22 +69,9 @@ def parse(expr: str) -> Any:
     return promql_parser.parse(expr)
 
 
-def _children(node: Any) -> list[Any]:
-    kind = type(node).__name__
-    if kind == "BinaryExpr":
-        return [node.lhs, node.rhs]
-    if kind == "Call":
-        return list(node.args)
-    if kind == "MatrixSelector":
-        return [node.vector_selector]
-    if kind in ("AggregateExpr", "ParenExpr", "UnaryExpr", "SubqueryExpr"):
-        return [node.expr] + ([node.param] if kind == "AggregateExpr" and node.param else [])
-    return []
-
-
 def _walk(node: Any) -> Iterator[Any]:
     yield node
-    for child in _children(node):
+    for child in children(node):
         yield from _walk(child)
 
 
@@ -129,7 +116,7 @@ def _alerting(node: Any) -> Iterator[Any]:
     if type(node).__name__ == "BinaryExpr" and str(node.op) in FILTERS:
         yield from _alerting(node.lhs)
         return
-    for child in _children(node):
+    for child in children(node):
         yield from _alerting(child)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from obsgen.matchers import Selector
 from obsgen.model.dashboards import ServiceDashboard
+from obsgen.model.deploy import Deploy
 from obsgen.model.routing import RoutingPlan
 
 SLIKind = Literal["ratio", "latency", "raw", "probe"]
@@ -153,6 +154,18 @@ class AlertTest:
     """(seconds from the start, label sets of the firing instances) pairs."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Consecutive:
+    """A plain alert that fires when its last `samples` samples, `every_ms` apart, breach."""
+
+    samples: int
+    every_ms: int
+    within_ms: int
+    """How old the sample read for each position may be (every_ms unless the spec said)."""
+    condition: str
+    """The spec's expression; the alert's `expr` is its rewrite (`spec/consecutive.py`)."""
+
+
 WatchKind = Literal["absent_any", "absent_all", "down"]
 
 
@@ -181,6 +194,11 @@ class Alert:
     """The description the spec wrote (the annotation falls back to a generated one)."""
     watch: Watch | None = None
     """No-data alerts (absent SLI inputs, absent guards, scrape jobs): what they watch."""
+    consecutive: Consecutive | None = None
+    """Alerts on N consecutive samples: the samples and the condition before the rewrite."""
+    evaluation_interval_ms: int | None = None
+    """The alert's own rule-group interval (its group `<service>.alerts-<interval>`); None:
+    the service's."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,6 +245,16 @@ class Service:
     probes: tuple[Probe, ...] = ()
     dashboards: tuple[ServiceDashboard, ...] = ()
     metrics: tuple[Metric, ...] = ()
+    evaluation_interval_ms: int | None = None
+    """The interval of the service's rule groups (`interval:`); None: Prometheus' global
+    evaluation_interval."""
+
+    def group_interval_ms(self, alert: Alert | None = None) -> int | None:
+        """The `interval:` of the rule group that evaluates `alert` (None: the SLO alerts),
+        or None when the group sets none and Prometheus' global evaluation_interval applies."""
+        if alert is not None and alert.evaluation_interval_ms is not None:
+            return alert.evaluation_interval_ms
+        return self.evaluation_interval_ms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,3 +272,5 @@ class Project:
     grafana_dashboards_path: str
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""
+    deploy: Deploy = field(default_factory=Deploy)
+    """Settings.deploy: the forms written besides the plain files."""

@@ -8,6 +8,8 @@ sensitivity section is analytic (`obsgen.proof.sensitivity`), for every steady b
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from obsgen import model
 from obsgen.conventions import tests_path
 from obsgen.durations import format_seconds
@@ -30,6 +32,20 @@ def _minutes(minutes: int) -> str:
     return format_seconds(minutes * 60)
 
 
+def _condition(slo: model.SLO, alert: model.SLOAlert, w: model.BurnWindow) -> str:
+    long = format_seconds(w.long_s)
+    if alert.kind == "threshold":
+        bad = fmt_decimal(w.factor * slo.budget * 100)
+        if w.factor == 1:
+            return (f"  more than {bad}% bad events over {long}: the SLI below its "
+                    f"{fmt_decimal(slo.objective_percent)}% objective")
+        return (f"  more than {bad}% bad events over {long}: {fmt_decimal(w.factor)}x the "
+                f"{fmt_decimal(slo.budget * 100)}% the objective allows")
+    consumed = fmt_decimal(w.budget_fraction * 100)
+    return (f"  burn above {fmt_decimal(w.factor)}x over {long} and "
+            f"{format_seconds(w.short_s)}: {consumed}% of the budget spent in {long}")
+
+
 def explain(slo: model.SLO) -> str:
     budget_pct = fmt_decimal(slo.budget * 100)
     lines = [
@@ -45,12 +61,7 @@ def explain(slo: model.SLO) -> str:
         a.name: s for s in suites.build_once(slo, plan) for a in s.alerts}
     for alert in slo.alerts:
         lines += ["", f"{alert.tier}: {alert.name} (severity {alert.severity})"]
-        for w in alert.windows:
-            consumed = fmt_decimal(w.budget_fraction * 100)
-            lines.append(
-                f"  burn above {fmt_decimal(w.factor)}x over {format_seconds(w.long_s)} "
-                f"and {format_seconds(w.short_s)}: {consumed}% of the budget spent "
-                f"in {format_seconds(w.long_s)}")
+        lines += [_condition(slo, alert, w) for w in alert.windows]
         if alert.for_ms:
             lines.append(f"  holds for {format_seconds(alert.for_ms // 1000)} before firing")
         suite = by_alert.get(alert.name)
@@ -62,10 +73,12 @@ def explain(slo: model.SLO) -> str:
         lines.append(f"  total outage: fires {_minutes(outage.fires)} after it starts, resolves "
                      f"{_minutes(outage.resolves)} after recovery")
         for t in suite.threshold[alert.name]:
+            level = (f"{fmt_decimal(round(slo.budget * Decimal(str(t.burn)) * 100, 4))}% bad "
+                     f"events" if alert.kind == "threshold" else f"{t.burn:.4g}x the budget rate")
             lines.append(
-                f"  just above the {format_seconds(t.window_s)} threshold ({t.burn:.4g}x the "
-                f"budget rate): fires {_minutes(t.fires)} after the burn starts, resolves "
-                f"{_minutes(t.resolves)} after it stops")
+                f"  just above the {format_seconds(t.window_s)} threshold ({level}): fires "
+                f"{_minutes(t.fires)} after it starts, resolves {_minutes(t.resolves)} after "
+                f"it stops")
         lines += [
             f"  (rules evaluated every {every}, after a healthy history as long as the "
             f"longest window; checked in generated/{tests_path(slo.service, suite.step)})",

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from obsgen import durations, promql
 from obsgen.spec.alerts import (
     AlertSpec,
+    EvaluationInterval,
     Expectation,
     InputSeries,
     SLOTestSpec,
@@ -22,6 +23,7 @@ from obsgen.spec.alerts import (
 )
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
+from obsgen.spec.deploy import DeploySpec
 from obsgen.spec.metrics import MetricSpec
 from obsgen.spec.nodata import NoDataSpec, ScrapeJobSpec
 from obsgen.spec.policies import WORKBOOK, AlertPolicy, SLOAlertSpec, SLOAlertsSpec
@@ -262,6 +264,10 @@ class ServiceSpec(Spec):
     checked by `obsgen lint` (names and labels)."""
     alerts: list[AlertSpec] = []
     """Plain alerting rules."""
+    evaluation_interval: EvaluationInterval | None = None
+    """How often Prometheus evaluates this service's rule groups (their `interval:`), e.g.
+    10s when an alert must reach someone within 30 s; default: Prometheus' global
+    evaluation_interval (1m unless configured). The whole-window SLO rules keep 5m."""
     probes: list[ProbeSpec] = []
     """Synthetic probes run by blackbox_exporter, with their alerts."""
     dashboards: list[Dashboard] = []
@@ -315,6 +321,8 @@ class Settings(Spec):
     budget in 1h or 5% in 6h pages, 10% in 1d or 3d tickets, each factor budget share x
     period / long window; periods under 28d scale the windows by period/28d) or a name of
     alert_policies."""
+    deploy: DeploySpec = DeploySpec()
+    """Where the output is deployed: plain files, and Kubernetes or ruler forms beside them."""
 
     @classmethod
     def defaults(cls) -> Settings:

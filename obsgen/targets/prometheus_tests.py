@@ -17,7 +17,7 @@ from typing import Any
 
 from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
-from obsgen.durations import format_seconds
+from obsgen.durations import format_ms, format_seconds
 from obsgen.matchers import render_series
 from obsgen.proof import nodata, probes, suites
 from obsgen.proof.scenarios import Check, Scenario
@@ -26,10 +26,16 @@ from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
 from obsgen.targets.prometheus import recorded_selector, service_groups
 from obsgen.targets.yamlout import dump
 
+GLOBAL_EVALUATION_INTERVAL_MS = 60_000
+"""Prometheus' default global evaluation_interval, for groups that set no `interval:`."""
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
 
 
 def render(project: model.Project) -> dict[str, str]:
+    """One file per evaluation interval: promtool evaluates every group of the rule file at
+    the file's `evaluation_interval` (a group's own `interval:` is ignored by `test rules`),
+    so the spec tests of an alert run at its group's interval, the SLO suites at their
+    proof step."""
     out: dict[str, str] = {}
     for svc in project.services:
         files: dict[int, list[dict[str, Any]]] = {}
@@ -37,27 +43,29 @@ def render(project: model.Project) -> dict[str, str]:
         for slo in svc.slos:
             if not slo.alerts:
                 continue
-            files.setdefault(1, []).extend(slo_spec_test(slo, t) for t in slo.tests)
+            if slo.tests:  # the SLO's own tests, at one-minute evaluations
+                files.setdefault(60_000, []).extend(slo_spec_test(slo, t) for t in slo.tests)
             plan = synthetic_inputs(slo)
             if isinstance(plan, str):
                 if not slo.tests:
                     notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
             for suite in suites.build_once(slo, plan):
-                files.setdefault(suite.step, []).extend(
+                files.setdefault(suite.step * 60_000, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
+            every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
-                files.setdefault(1, []).append(alert_test(alert, test))
-        for step, tests in sorted(files.items()):
+                files.setdefault(every, []).append(alert_test(alert, test))
+        for every, tests in sorted(files.items()):
             body = {
                 "rule_files": [f"../rules/{rules_path(svc.name).rsplit('/', 1)[-1]}"],
-                "evaluation_interval": f"{step}m",
+                "evaluation_interval": format_ms(every),
                 "group_eval_order": [g["name"] for g in service_groups(svc)],
                 "tests": tests,
             }
             comment = "\n".join([yaml_header(svc.source), *notes])
-            out[tests_path(svc.name, step)] = dump(body, comment)
+            out[tests_path(svc.name, interval_ms=every)] = dump(body, comment)
     return out
 
 

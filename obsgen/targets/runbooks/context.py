@@ -46,7 +46,9 @@ def alert_pages(project: model.Project) -> list[Page]:
         for plain in svc.alerts:
             ctx = _common(project, svc, plain.name, plain.severity, plain.labels,
                           plain.annotations, alert_rule(plain), plain.runbook)
-            ctx["threshold"] = threshold(plain.expr)
+            ctx["threshold"] = threshold(plain.consecutive.condition if plain.consecutive
+                                         else plain.expr)
+            ctx["consecutive"] = _consecutive(plain.consecutive)
             ctx["description"] = plain.spec_description
             ctx["links"] = _links(project, svc.name, "", plain.expr)
             pages.append(Page(f"{svc.name}/{plain.name}.md", "alert.md.j2", ctx))
@@ -79,6 +81,12 @@ def _common(project: model.Project, svc: model.Service, name: str, severity: str
     }
 
 
+def _consecutive(c: model.Consecutive | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"samples": c.samples, "every": format_ms(c.every_ms), "condition": c.condition}
+
+
 def threshold(expr: str) -> str:
     """The comparison that decides the alert (`> 0.1`), or "" when there is none to show."""
     node: Any = promql_parser.parse(expr)
@@ -101,6 +109,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
             "factor": fmt_decimal(w.factor),
             "budget_percent": fmt_decimal(w.budget_fraction * 100),
             "exhaustion": format_seconds(round(slo.exhaustion_s(w.factor) / 60) * 60),
+            "bad_percent": fmt_decimal(w.factor * slo.budget * 100),
         })
     outage = ""
     plan = synthetic_inputs(slo)
@@ -111,6 +120,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
     return {
         "name": slo.name,
         "tier": alert.tier,
+        "kind": alert.kind,
         "description": slo.description,
         "objective_percent": fmt_decimal(slo.objective_percent),
         "budget_percent": fmt_decimal(slo.budget * 100),
