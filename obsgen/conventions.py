@@ -12,7 +12,7 @@ import re
 from typing import Literal
 from urllib.parse import urlencode
 
-from obsgen.durations import format_seconds
+from obsgen.durations import format_ms, format_seconds
 
 # -- headers ---------------------------------------------------------------------------------
 
@@ -120,6 +120,11 @@ def rule_group(service: str, part: str) -> str:
     return f"{service}.{part}"
 
 
+def alert_group(service: str, interval_ms: int) -> str:
+    """`<service>.alerts-10s`: the plain alerts that set their own evaluation interval."""
+    return rule_group(service, f"alerts-{format_ms(interval_ms)}")
+
+
 def probe_job(service: str, probe: str) -> str:
     """The scrape job of a probe: the `job` label its alerts and probe SLIs select on."""
     return f"blackbox-{service}-{probe}"
@@ -145,8 +150,14 @@ def rules_path(service: str) -> str:
     return f"prometheus/rules/{service}.rules.yaml"
 
 
-def tests_path(service: str, step: int = 1) -> str:
-    """Tiers evaluated every minute, and the long-window tiers evaluated every 5 minutes."""
+def tests_path(service: str, step: int = 1, *, interval_ms: int | None = None) -> str:
+    """Tiers evaluated every minute (`step` 1), the long-window tiers evaluated every 5
+    minutes (`step` 5), and the spec tests of alerts whose rule group has another
+    `interval_ms`: `<service>.every-10s.test.yaml`."""
+    if interval_ms is not None and interval_ms not in (60_000, 300_000):
+        return f"prometheus/tests/{service}.every-{format_ms(interval_ms)}.test.yaml"
+    if interval_ms is not None:
+        step = interval_ms // 60_000
     suffix = "" if step == 1 else ".long-windows"
     return f"prometheus/tests/{service}{suffix}.test.yaml"
 
@@ -217,3 +228,46 @@ def grafana_dashboard(base_url: str, service: str, slo: str = "") -> str:
     """The service's SLO dashboard, with the SLO selected when given."""
     url = f"{base_url.rstrip('/')}/d/{dashboard_uid(service)}"
     return f"{url}?{urlencode({'var-slo': slo})}" if slo else url
+
+
+# -- deploy forms (Settings.deploy) ------------------------------------------------------------
+
+KUBERNETES_OPERATOR = "kubernetes/prometheus-operator"
+"""The prometheus-operator form's folder: `kubectl apply -k` it."""
+KUBERNETES_GRAFANA = "kubernetes/grafana"
+"""The grafana-sidecar or grafana-operator form's folder."""
+KUSTOMIZATION = "kustomization.yaml"
+MIMIR_RULES = "mimir/rules"
+THANOS_RULES = "thanos/rules"
+
+
+def operator_rules_path(service: str) -> str:
+    return f"{KUBERNETES_OPERATOR}/rules/{service}.yaml"
+
+
+def operator_probes_path(service: str) -> str:
+    return f"{KUBERNETES_OPERATOR}/probes/{service}.yaml"
+
+
+def operator_alertmanager_path(name: str) -> str:
+    """The config Secret, or one team's AlertmanagerConfig."""
+    return f"{KUBERNETES_OPERATOR}/alertmanager/{name}.yaml"
+
+
+def grafana_object_path(folder: str, uid: str) -> str:
+    return f"{KUBERNETES_GRAFANA}/{folder}/{uid}.yaml"
+
+
+def mimir_rules_path(namespace: str) -> str:
+    """One ruler namespace: the file `mimirtool rules sync` reads."""
+    return f"{MIMIR_RULES}/{namespace}.yaml"
+
+
+def thanos_rules_path(service: str) -> str:
+    return f"{THANOS_RULES}/{service}.rules.yaml"
+
+
+def object_name(text: str) -> str:
+    """A Kubernetes object name (DNS subdomain) from a uid or service name."""
+    name = re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-.")
+    return name[:253]

@@ -61,13 +61,14 @@ def test_a_wrong_expectation_in_the_routes_table_is_reported(tmp_path: Path) -> 
     path = out / "alertmanager/routes.test.yaml"
     table = _load(path)
     row = next(r for r in table["routes"] if r["alert"] == "WeeklyReportDeliveryFailed")
-    assert row["receivers"] == ["ops-email", "ops-jira"]
-    row["receivers"] = ["ops-jira", "ops-email"]
+    assert row["receivers"] == ["observability-updates", "ops-email", "ops-jira"]
+    row["receivers"] = ["observability-updates", "ops-jira", "ops-email"]
     path.write_text(yaml.safe_dump(table))
     errors = [f.format() for f in lint(out).findings if f.level == "error"]
     assert errors == [
         f"{path}: WeeklyReportDeliveryFailed: amtool config routes test: error: expected "
-        "receivers ops-jira,ops-email, Alertmanager routes it to ops-email,ops-jira"
+        "receivers observability-updates,ops-jira,ops-email, Alertmanager routes it to "
+        "observability-updates,ops-email,ops-jira"
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from obsgen import model
 from obsgen.build import routing
 from obsgen.build.burn import policy_book
+from obsgen.build.deploy import deploy
 from obsgen.build.service import build_service
 from obsgen.spec.service import Settings
 from obsgen.spec.validate import ValidSpecs
@@ -41,4 +42,6 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         blackbox_exporter=settings.blackbox_exporter,
         probe_outputs=tuple(settings.probe_outputs),
         grafana_dashboards_path=settings.grafana_dashboards_path,
+        deploy=deploy(settings.deploy, zip([d for d, _ in specs.services], services, strict=True),
+                      [doc for doc, _ in specs.routing]),
     )

@@ -20,6 +20,7 @@ from obsgen.model import fmt_decimal
 from obsgen.spec import base
 from obsgen.spec import service as spec
 from obsgen.spec.alerts import AlertSpec
+from obsgen.spec.consecutive import rewrite
 
 DEFAULT_SEVERITY: dict[model.Tier, str] = {"page": "page", "ticket": "ticket"}
 DEFAULT_MIN_EVENTS = 100
@@ -37,7 +38,9 @@ def build_service(
     labels = {**extra_labels, **meta.labels, "service": meta.name, "team": meta.team}
     if meta.tier is not None:
         labels["tier"] = str(meta.tier)
-    slos = tuple(_slo(meta.name, slo, labels, base_url, policies) for slo in svc.slos)
+    intervals = {p.name: durations.parse_ms(p.interval) // 1000 for p in svc.probes}
+    slos = tuple(_slo(meta.name, slo, labels, base_url, policies, intervals)
+                 for slo in svc.slos)
     alerts = [_alert(meta.name, a, labels, base_url) for a in svc.alerts]
     probes = []
     for spec_probe in svc.probes:
@@ -64,6 +67,7 @@ def build_service(
         dashboards=tuple(build_dashboard(meta.name, b, file) for b in svc.dashboards),
         metrics=tuple(model.Metric(name=m.name, type=m.type, series=m.series_names(),
                                    labels=tuple(m.labels), help=m.help) for m in svc.metrics),
+        evaluation_interval_ms=_ms(svc.evaluation_interval),
     )
 
 
@@ -99,6 +103,13 @@ def _alert(
 ) -> model.Alert:
     labels = {**base, **alert.labels, "severity": alert.severity}
     wait = f" for {alert.for_}" if alert.for_ else ""
+    expr, consecutive = alert.expr.strip(), None
+    if alert.consecutive is not None:
+        c = alert.consecutive
+        consecutive = model.Consecutive(samples=c.samples, every_ms=c.every_ms(),
+                                        within_ms=c.within_ms(), condition=expr)
+        expr = rewrite(expr, c.samples, c.every_ms(), c.within_ms())
+        wait = f" for {c.samples} consecutive samples {c.every} apart"
     description = alert.description or (
         f"Fires when {alert.expr.strip()} holds{wait}. Value: {{{{ $value }}}}."
     )
@@ -110,8 +121,9 @@ def _alert(
     }
     return model.Alert(
         name=alert.name,
-        expr=alert.expr.strip(),
-        for_ms=_ms(alert.for_),
+        expr=expr,
+        # consecutive samples are the wait: the rule fires on the evaluation that sees the last one
+        for_ms=0 if consecutive is not None else _ms(alert.for_),
         keep_firing_for_ms=_ms(alert.keep_firing_for),
         severity=alert.severity,
         labels=_sorted(labels),
@@ -128,11 +140,15 @@ def _alert(
             for t in alert.tests
         ),
         spec_description=alert.description.strip(),
+        consecutive=consecutive,
+        evaluation_interval_ms=_ms(alert.evaluation_interval),
     )
 
 
 def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
-         policies: PolicyBook = DEFAULT_BOOK) -> model.SLO:
+         policies: PolicyBook = DEFAULT_BOOK, probe_intervals: dict[str, int] | None = None
+         ) -> model.SLO:
+    """`probe_intervals`: the interval (seconds) of each of the service's probes."""
     days = slo.period_days
     group = tuple(slo.group_by)
     policy = policies.get(slo.alerts.policy)
@@ -172,7 +188,8 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
         budget=slo.budget,
         period_days=days,
         sli=build_sli(slo.sli, group, probes_core.probe_selector(service, slo.sli.probe.name)
-                      if slo.sli.probe else ""),
+                      if slo.sli.probe else "",
+                      (probe_intervals or {}).get(slo.sli.probe.name, 0) if slo.sli.probe else 0),
         group_by=group,
         min_events=0 if slo.sli.raw is not None  # a raw SLI counts no events to guard
         else DEFAULT_MIN_EVENTS if slo.min_events is None else slo.min_events,
@@ -184,7 +201,22 @@ def _slo(service: str, slo: spec.SLOSpec, base: dict[str, str], base_url: str,
         fastest_window_s=tier_windows(slo, "page", policy)[0].long_s,
         tolerated_burn=None if slo.alerts.tolerated_burn is None
         else Decimal(repr(slo.alerts.tolerated_burn)),
+        tests=_slo_tests(slo, {a.tier: a.name for a in alerts}),
     )
+
+
+def _slo_tests(slo: spec.SLOSpec, names: dict[str, str]) -> tuple[model.SLOTest, ...]:
+    """The spec's tests of the SLO's alerts, each expectation's tier named by its alert
+    (`build.checks` reports names that are neither)."""
+    return tuple(
+        model.SLOTest(
+            name=t.name,
+            interval_s=durations.parse_ms(t.interval) // 1000,
+            input_series=tuple((i.series, i.values) for i in t.input_series),
+            expect=tuple((durations.parse_ms(e.at) // 1000, names.get(e.alert, e.alert),
+                          tuple(_sorted(f) for f in e.firing)) for e in t.expect),
+        )
+        for t in slo.tests)
 
 
 def tier_windows(slo: spec.SLOSpec, tier: str, policy: burn.Policy

@@ -17,8 +17,10 @@ from obsgen.spec import service as spec
 BASE = format_seconds(BASE_WINDOW_S)
 
 
-def build_sli(sli: spec.SLISpec, group_by: tuple[str, ...], probe_selector: str = "") -> SLI:
-    """`probe_selector`: the probe's series selector, for probe SLIs ({job="..."})."""
+def build_sli(sli: spec.SLISpec, group_by: tuple[str, ...], probe_selector: str = "",
+              probe_interval_s: int = 0) -> SLI:
+    """`probe_selector`, `probe_interval_s`: the probe's series selector ({job="..."}) and
+    interval, for probe SLIs."""
     by = f"sum by ({', '.join(group_by)}) " if group_by else "sum "
     if sli.probe is not None:
         # Each run is an event: count the samples of probe_success, and the failed ones.
@@ -27,7 +29,8 @@ def build_sli(sli: spec.SLISpec, group_by: tuple[str, ...], probe_selector: str 
         total = f"{by}({runs}) / {BASE_WINDOW_S}"
         errors = f"({by}({runs}) - {by}({good})) / {BASE_WINDOW_S}"
         return SLI(kind="probe", errors=errors, total=total,
-                   total_selector=f"probe_success{probe_selector}")
+                   total_selector=f"probe_success{probe_selector}",
+                   probe_interval_s=probe_interval_s)
     if sli.ratio is not None:
         total = f"{by}(rate({sli.ratio.total}[{BASE}]))"
         if sli.ratio.errors is not None:

@@ -55,7 +55,7 @@ class Traffic:
         for svc in api.project(specs).services:
             for slo in svc.slos:
                 plan = synthetic_inputs(slo)
-                if isinstance(plan, str):
+                if isinstance(plan, str) or plan.mode == "probe":  # no probe_success served
                     traffic.unfed.add((svc.name, slo.name))
                     continue
                 traffic.fed.add((svc.name, slo.name))

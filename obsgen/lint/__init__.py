@@ -9,7 +9,7 @@ every alert's generated runbook link (`obsgen_runbook_url` when `runbook_url` op
 team's own runbook, else `runbook_url`) resolving to a generated page once runbooks are
 generated. Given the project the folder was generated from, the semantic checks of
 `lint/semantic.py` (source `obsgen-semantic`, located at the spec file) run over its model
-too.
+too. The deploy forms' folders are checked by `lint/deploy.py`.
 
 Findings are `file: tool: level: message`, one a line, sorted by file then tool.
 """
@@ -31,6 +31,7 @@ import yaml
 
 from obsgen import model
 from obsgen.lint import alertmanager as lint_alertmanager
+from obsgen.lint import deploy as lint_deploy
 
 OWN = "obsgen"
 INSTALL = {
@@ -97,6 +98,9 @@ def lint(out_dir: Path, *, jobs: int | None = None,
     scratch = tempfile.TemporaryDirectory(prefix="obsgen-lint-")
     am_commands, notes = lint_alertmanager.commands(out_dir, Path(scratch.name))
     commands += am_commands
+    deploy_commands, deploy_problems = lint_deploy.commands(out_dir, Path(scratch.name))
+    commands += deploy_commands
+    findings += [Finding(file, OWN, "error", message) for file, message in deploy_problems]
     findings += [Finding(file, "amtool", "note", message) for file, message in notes]
     blackbox = out_dir / "blackbox" / "blackbox.yaml"
     if blackbox.exists():
@@ -202,7 +206,8 @@ def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> l
     for name, (file, plain) in sorted(defined.items()):
         if name not in asserted:
             hint = ("add tests: to the alert in its spec" if plain
-                    else "obsgen cannot synthesize this SLI's series (raw or probe SLI)")
+                    else "obsgen synthesizes no series for a raw SLI: add tests: to the SLO "
+                    "in its spec")
             findings.append(Finding(file, OWN, "warning",
                                     f"{name}: no test shows it firing — {hint}"))
     return findings

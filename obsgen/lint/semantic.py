@@ -32,9 +32,9 @@ from obsgen.promql import substitute_window
 
 TOOL = "obsgen-semantic"
 EVALUATION_INTERVAL_MS = 60_000
-"""The interval of every alerting group obsgen writes: none sets its own (only the
-`slo-period` recording group does, 5m) and Settings declares none, so Prometheus' global
-`evaluation_interval` applies, assumed to be its 1m default."""
+"""Prometheus' global `evaluation_interval`, assumed to be its 1m default (Settings declares
+none): the interval of an alerting group that sets no `interval:` of its own (a service's
+or an alert's `evaluation_interval`)."""
 CLASSES = {sev for sevs in conventions.SEVERITY_CLASSES.values() for sev in sevs}
 OWNED = ("team", "service", "severity", "alertname", "slo")
 """Labels obsgen sets on every alert: a series label of the same name is overwritten."""
@@ -59,10 +59,11 @@ def _alert_findings(project: model.Project) -> Iterator[Finding]:
                         *_first_events(alert, tree), *_routed_labels(project, svc, alert, tree)]
             for level, text in messages:
                 yield Finding(svc.source, TOOL, level, f"{alert.name}: {text}")
-        named = [(a.name, a.for_ms) for a in svc.alerts]
-        named += [(a.name, a.for_ms) for s in svc.slos for a in s.alerts]
-        for name, for_ms in named:
-            for level, text in _timing(for_ms):
+        named = [(a.name, a.for_ms, svc.group_interval_ms(a)) for a in svc.alerts]
+        named += [(a.name, a.for_ms, svc.group_interval_ms()) for s in svc.slos
+                  for a in s.alerts]
+        for name, for_ms, interval in named:
+            for level, text in _timing(for_ms, interval or EVALUATION_INTERVAL_MS):
                 yield Finding(svc.source, TOOL, level, f"{name}: {text}")
         for slo in svc.slos:
             for level, text in _cadence(slo):
@@ -117,10 +118,10 @@ def _routed_labels(project: model.Project, svc: model.Service, alert: model.Aler
                     "matcher")
 
 
-def _timing(for_ms: int | None) -> Iterator[tuple[str, str]]:
-    """Every alerting group shares the global interval (EVALUATION_INTERVAL_MS)."""
-    if for_ms and for_ms < EVALUATION_INTERVAL_MS:
-        every, wait = format_ms(EVALUATION_INTERVAL_MS), format_ms(for_ms)
+def _timing(for_ms: int | None, interval_ms: int) -> Iterator[tuple[str, str]]:
+    """`interval_ms`: the evaluation interval of the alert's rule group."""
+    if for_ms and for_ms < interval_ms:
+        every, wait = format_ms(interval_ms), format_ms(for_ms)
         yield "warning", (
             f"for: {wait} is shorter than the {every} evaluation interval of its rule group: "
             f"the alert fires at the second evaluation that sees the condition, exactly as with "

@@ -9,6 +9,7 @@ reaches a target, the proof engine or the router, and nothing here imports them
     core.py        Project, Service, SLO, SLI, alerts and their tests, probes, runbooks
     routing.py     the Alertmanager routing plan: route tree, receivers, inhibitions
     dashboards.py  the dashboards a spec describes
+    deploy.py      where the output is deployed (Settings.deploy)
 """
 
 from obsgen.model.core import (
@@ -17,6 +18,7 @@ from obsgen.model.core import (
     Alert,
     AlertTest,
     BurnWindow,
+    Consecutive,
     Metric,
     Probe,
     ProbeKind,
@@ -25,6 +27,7 @@ from obsgen.model.core import (
     Service,
     SLIKind,
     SLOAlert,
+    SLOTest,
     Tier,
     Watch,
     WatchKind,
@@ -38,6 +41,7 @@ from obsgen.model.dashboards import (
     ServiceDashboard,
     ThresholdStep,
 )
+from obsgen.model.deploy import Deploy, Location
 from obsgen.model.routing import (
     Inhibition,
     Integration,
@@ -51,10 +55,10 @@ from obsgen.model.routing import (
 )
 
 __all__ = [
-    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "DashboardPanel", "DashboardRow",
-    "DashboardTarget", "Inhibition", "Integration", "Metric", "Probe", "ProbeKind", "Project",
-    "Receiver",
-    "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "Service",
+    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel",
+    "DashboardRow", "DashboardTarget", "Deploy", "Inhibition", "Integration", "Location",
+    "Metric", "Probe", "ProbeKind", "Project", "Receiver",
+    "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "SLOTest", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
     "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from obsgen.matchers import Selector
 from obsgen.model.dashboards import ServiceDashboard
+from obsgen.model.deploy import Deploy
 from obsgen.model.routing import RoutingPlan
 
 SLIKind = Literal["ratio", "latency", "raw", "probe"]
@@ -66,6 +67,8 @@ class SLI:
     with the histogram's _count and threshold _bucket series)."""
     le: str = ""
     """Latency SLIs: the `le` value client_golang writes for the threshold."""
+    probe_interval_s: int = 0
+    """Probe SLIs: the probe's interval, in seconds."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +98,18 @@ class SLOAlert:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SLOTest:
+    """A spec's promtool test of an SLO's alerts (raw SLIs: obsgen synthesizes no series)."""
+
+    name: str
+    interval_s: int
+    input_series: tuple[tuple[str, str], ...]
+    """(series, values) pairs."""
+    expect: tuple[tuple[int, str, tuple[Mapping[str, str], ...]], ...]
+    """(seconds from the start, alert name, label sets of the firing instances)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SLO:
     service: str
     name: str
@@ -119,6 +134,8 @@ class SLO:
     tolerated_burn: Decimal | None = None
     """The fastest steady burn the team accepts to go unalerted (the spec's
     alerts.tolerated_burn), as an exact decimal; None: not stated."""
+    tests: tuple[SLOTest, ...] = ()
+    """The spec's tests of these alerts, tiers resolved to alert names."""
 
     def exhaustion_s(self, factor: Decimal) -> int:
         """Seconds until the whole budget is spent at a constant burn of `factor`."""
@@ -135,6 +152,18 @@ class AlertTest:
     """(series, values) pairs."""
     expect: tuple[tuple[int, tuple[Mapping[str, str], ...]], ...]
     """(seconds from the start, label sets of the firing instances) pairs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consecutive:
+    """A plain alert that fires when its last `samples` samples, `every_ms` apart, breach."""
+
+    samples: int
+    every_ms: int
+    within_ms: int
+    """How old the sample read for each position may be (every_ms unless the spec said)."""
+    condition: str
+    """The spec's expression; the alert's `expr` is its rewrite (`spec/consecutive.py`)."""
 
 
 WatchKind = Literal["absent_any", "absent_all", "down"]
@@ -165,6 +194,11 @@ class Alert:
     """The description the spec wrote (the annotation falls back to a generated one)."""
     watch: Watch | None = None
     """No-data alerts (absent SLI inputs, absent guards, scrape jobs): what they watch."""
+    consecutive: Consecutive | None = None
+    """Alerts on N consecutive samples: the samples and the condition before the rewrite."""
+    evaluation_interval_ms: int | None = None
+    """The alert's own rule-group interval (its group `<service>.alerts-<interval>`); None:
+    the service's."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,6 +245,16 @@ class Service:
     probes: tuple[Probe, ...] = ()
     dashboards: tuple[ServiceDashboard, ...] = ()
     metrics: tuple[Metric, ...] = ()
+    evaluation_interval_ms: int | None = None
+    """The interval of the service's rule groups (`interval:`); None: Prometheus' global
+    evaluation_interval."""
+
+    def group_interval_ms(self, alert: Alert | None = None) -> int | None:
+        """The `interval:` of the rule group that evaluates `alert` (None: the SLO alerts),
+        or None when the group sets none and Prometheus' global evaluation_interval applies."""
+        if alert is not None and alert.evaluation_interval_ms is not None:
+            return alert.evaluation_interval_ms
+        return self.evaluation_interval_ms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,3 +272,5 @@ class Project:
     grafana_dashboards_path: str
     templates_dir: str = ""
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""
+    deploy: Deploy = field(default_factory=Deploy)
+    """Settings.deploy: the forms written besides the plain files."""

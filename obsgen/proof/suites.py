@@ -13,6 +13,7 @@ import re
 import weakref
 
 from obsgen import model
+from obsgen.proof import probes
 from obsgen.proof.scenarios import Check, Scenario, Suite, build
 from obsgen.proof.traffic import SyntheticInputs
 
@@ -34,13 +35,13 @@ def build_once(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
 
 def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """`scenarios.build(slo, plan)`, computed once per shape and renamed."""
-    shape = (plan.mode, len(plan.groups), slo.budget, slo.min_events,
+    shape = (plan.mode, plan.interval_s, len(plan.groups), slo.budget, slo.min_events,
              tuple((a.tier, a.kind, a.windows, a.for_ms) for a in slo.alerts))
     names = tuple(a.name for a in slo.alerts)
     if shape not in SHAPES:
         if len(SHAPES) > 1024:
             SHAPES.clear()
-        SHAPES[shape] = (names, build(slo, plan))
+        SHAPES[shape] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
     built_names, suites = SHAPES[shape]
     return suites if built_names == names else renamed(suites, built_names, slo.alerts)
 

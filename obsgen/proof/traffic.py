@@ -17,7 +17,7 @@ from obsgen.proof.synth import satisfy
 @dataclass(frozen=True)
 class Series:
     text: str
-    role: str  # bad, good, errors or total: which share of the traffic it counts
+    role: str  # bad, good, errors, total, or probe (probe_success samples)
     group: int
 
 
@@ -26,6 +26,8 @@ class SyntheticInputs:
     mode: str
     groups: tuple[dict[str, str], ...]
     series: tuple[Series, ...]
+    interval_s: int = 60
+    """Seconds between two samples of the series (a probe's interval; counters: 1m)."""
 
 
 def synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
@@ -33,9 +35,9 @@ def synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
     sli = slo.sli
     if sli.kind == "raw":
         return "a raw SLI is an arbitrary expression: obsgen cannot synthesize its input series"
-    if sli.kind == "probe":
-        return "probe SLIs read probe_success samples; obsgen does not synthesize them yet"
     total = parse_selector(sli.total_selector)
+    if sli.kind == "probe":
+        return _probe(slo, total)
     if sli.kind == "latency":
         part, mode = parse_selector(sli.good_selector), "good/separate"
     elif sli.errors_selector:
@@ -66,6 +68,21 @@ def synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
             series += [Series(render_series(part.metric, mine), role, index),
                        Series(render_series(total.metric, all_), "total", index)]
     return SyntheticInputs(mode, tuple(groups), tuple(series))
+
+
+def _probe(slo: model.SLO, runs: Selector) -> SyntheticInputs | str:
+    """One probe_success series per group, sampled at the probe's interval when it divides
+    a minute (`probes.runs_per_minute`), else once a minute."""
+    groups = _group_values(slo.group_by, [runs])
+    series = []
+    for index, fixed in enumerate(groups):
+        labels = satisfy([runs], fixed)
+        if labels is None:
+            return "no labels satisfy the probe SLI's selector"
+        series.append(Series(render_series(runs.metric, labels), "probe", index))
+    interval = slo.sli.probe_interval_s
+    every = interval if 0 < interval <= 60 and 60 % interval == 0 else 60
+    return SyntheticInputs("probe", tuple(groups), tuple(series), every)
 
 
 def _group_values(group_by: tuple[str, ...], selectors: list[Selector]) -> list[dict[str, str]]:

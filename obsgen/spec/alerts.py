@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
 
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+
+from obsgen import durations
 from obsgen.spec.base import RunbookSpec, Spec
+from obsgen.spec.consecutive import ConsecutiveSpec, problem
 from obsgen.spec.nodata import AbsentSpec
 from obsgen.spec.types import (
     AlertName,
@@ -18,6 +22,17 @@ from obsgen.spec.types import (
     TestSeries,
     fail,
 )
+
+
+def _evaluation_interval(value: str) -> str:
+    if durations.parse_ms(value) < 1000:
+        raise fail(f"evaluation interval {value} is shorter than 1s",
+                   "give how often Prometheus evaluates the group, e.g. 10s or 1m")
+    return value
+
+
+EvaluationInterval = Annotated[Duration, AfterValidator(_evaluation_interval)]
+"""A rule group's `interval:`, at least 1s."""
 
 
 class InputSeries(Spec):
@@ -52,6 +67,43 @@ class AlertTestSpec(Spec):
     """When the alert fires, and when it must stay quiet."""
 
 
+class SLOExpectation(Spec):
+    """What one alert of the SLO does at one evaluation time."""
+
+    at: Duration
+    """Time from the start of the test, e.g. 2h."""
+    alert: str = Field(min_length=1)
+    """The alert: its tier (page or ticket) or its name (e.g. BatchFreshnessBurnRate)."""
+    firing: list[Labels] = []
+    """The firing instances, each as the labels the SLI gives it (the SLO's group_by labels;
+    {} for an ungrouped SLO); the alert's own labels are added. Empty: the alert must not
+    fire at this time."""
+
+
+class SLOTestSpec(Spec):
+    """A promtool test of an SLO's alerts, compiled into the service's rule tests: for raw
+    SLIs, whose input series obsgen cannot synthesize."""
+
+    name: str = Field(min_length=1)
+    """What the test shows, in the team's words, e.g. 'no batch success for 2h pages'."""
+    interval: Duration = "1m"
+    """Time between two samples of the input series."""
+    input_series: list[InputSeries] = Field(min_length=1)
+    """The series the SLI's expression reads."""
+    expect: list[SLOExpectation] = Field(min_length=1)
+    """When which alert fires, and when it must stay quiet."""
+
+
+def fires_and_stays_quiet(expectations: list[Expectation] | list[SLOExpectation]) -> None:
+    """Tests must show their alert firing at least once and quiet at least once."""
+    if expectations and not any(e.firing for e in expectations):
+        raise fail("no expectation shows the alert firing",
+                   "add an expectation with firing: [{...labels...}]")
+    if expectations and all(e.firing for e in expectations):
+        raise fail("no expectation shows the alert quiet",
+                   "add an expectation with firing: [] at a time it must not fire")
+
+
 class AlertSpec(Spec):
     """A plain alerting rule, compiled as declared."""
 
@@ -61,6 +113,13 @@ class AlertSpec(Spec):
     """PromQL condition; the alert fires for each series it returns."""
     for_: Duration | None = Field(default=None, alias="for")
     """How long the condition must hold before firing."""
+    consecutive: ConsecutiveSpec | None = None
+    """Fire when the last `samples` samples of `expr`, `every` apart, all breach (a batch
+    job's samples), instead of `for`: e.g. {samples: 2, every: 15m}. A missing sample is not
+    a breach. Not with `for`; no `@`, time() or absent() in `expr`."""
+    evaluation_interval: EvaluationInterval | None = None
+    """This alert's rule-group interval, when it differs from the service's: the alert goes
+    into its own group <service>.alerts-<interval>, e.g. 10s for a 30 s delivery budget."""
     keep_firing_for: Duration | None = None
     """How long to keep firing after the condition clears (Prometheus 2.42+)."""
     severity: Severity
@@ -82,13 +141,24 @@ class AlertSpec(Spec):
     """Also alert when the series the expression reads are absent (`absent: {}` for the
     defaults): a companion <Name>NoData, with generated tests."""
 
+    @field_validator("consecutive")
+    @classmethod
+    def _samples_not_evaluations(cls, value: ConsecutiveSpec | None,
+                                 info: ValidationInfo) -> ConsecutiveSpec | None:
+        if value is None:
+            return value
+        if info.data.get("for_") is not None:
+            raise fail("consecutive and for cannot be combined: consecutive counts samples, "
+                       "for counts evaluations",
+                       "remove for (one sample more: raise samples)")
+        expr = info.data.get("expr")
+        why = problem(expr, value) if isinstance(expr, str) else ""
+        if why:
+            what, _, how = why.partition(" — ")
+            raise fail(what, how)
+        return value
+
     @model_validator(mode="after")
     def _tests_fire_and_stay_quiet(self) -> AlertSpec:
-        expectations = [e for t in self.tests for e in t.expect]
-        if expectations and not any(e.firing for e in expectations):
-            raise fail("no expectation shows the alert firing",
-                       "add an expectation with firing: [{...labels...}]")
-        if expectations and all(e.firing for e in expectations):
-            raise fail("no expectation shows the alert quiet",
-                       "add an expectation with firing: [] at a time it must not fire")
+        fires_and_stays_quiet([e for t in self.tests for e in t.expect])
         return self

@@ -13,9 +13,17 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from obsgen import durations, promql
-from obsgen.spec.alerts import AlertSpec, Expectation, InputSeries
+from obsgen.spec.alerts import (
+    AlertSpec,
+    EvaluationInterval,
+    Expectation,
+    InputSeries,
+    SLOTestSpec,
+    fires_and_stays_quiet,
+)
 from obsgen.spec.base import RunbookSpec, Spec
 from obsgen.spec.dashboards import Dashboard
+from obsgen.spec.deploy import DeploySpec
 from obsgen.spec.metrics import MetricSpec
 from obsgen.spec.nodata import NoDataSpec, ScrapeJobSpec
 from obsgen.spec.policies import WORKBOOK, AlertPolicy, SLOAlertSpec, SLOAlertsSpec
@@ -212,6 +220,11 @@ class SLOSpec(Spec):
     with the first error does not trip it)."""
     runbook: RunbookSpec = RunbookSpec()
     """Runbook content shared by this SLO's alerts."""
+    tests: list[SLOTestSpec] = []
+    """promtool tests of this SLO's alerts (a raw SLI's: obsgen synthesizes the series of
+    the other kinds), compiled into the service's rule tests; together they must show an
+    alert firing at least once and quiet at least once. A raw SLO without tests is a lint
+    warning."""
 
     @property
     def objective_percent(self) -> Decimal:
@@ -231,6 +244,7 @@ class SLOSpec(Spec):
     def _checks(self) -> SLOSpec:
         if len(set(self.group_by)) != len(self.group_by):
             raise fail("group_by lists a label twice", "list each label once")
+        fires_and_stays_quiet([e for t in self.tests for e in t.expect])
         return self
 
 
@@ -250,6 +264,10 @@ class ServiceSpec(Spec):
     checked by `obsgen lint` (names and labels)."""
     alerts: list[AlertSpec] = []
     """Plain alerting rules."""
+    evaluation_interval: EvaluationInterval | None = None
+    """How often Prometheus evaluates this service's rule groups (their `interval:`), e.g.
+    10s when an alert must reach someone within 30 s; default: Prometheus' global
+    evaluation_interval (1m unless configured). The whole-window SLO rules keep 5m."""
     probes: list[ProbeSpec] = []
     """Synthetic probes run by blackbox_exporter, with their alerts."""
     dashboards: list[Dashboard] = []
@@ -303,6 +321,8 @@ class Settings(Spec):
     budget in 1h or 5% in 6h pages, 10% in 1d or 3d tickets, each factor budget share x
     period / long window; periods under 28d scale the windows by period/28d) or a name of
     alert_policies."""
+    deploy: DeploySpec = DeploySpec()
+    """Where the output is deployed: plain files, and Kubernetes or ruler forms beside them."""
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -12,6 +12,7 @@ from obsgen.model import Project
 
 TARGETS: tuple[str, ...] = (
     "prometheus", "prometheus_tests", "alertmanager", "runbooks", "blackbox", "grafana",
+    "kubernetes.prometheus_operator", "kubernetes.grafana", "mimir", "thanos",
 )
 """Target modules under obsgen.targets, rendered in this order."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from obsgen import conventions, model
+from obsgen import conventions, durations, model
 from obsgen.conventions import BASE_WINDOW_S, ERRORS, REQUESTS, error_ratio
 from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
@@ -42,6 +42,9 @@ def render(project: model.Project) -> dict[str, str]:
 
 
 def service_groups(svc: model.Service) -> list[dict[str, Any]]:
+    """The service's rule groups. With the service's `evaluation_interval` every group but
+    the whole-window one says `interval:`; a plain alert with an interval of its own goes
+    into `<service>.alerts-<interval>`, one group per distinct interval."""
     sli: list[dict[str, Any]] = []
     period: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
@@ -49,19 +52,32 @@ def service_groups(svc: model.Service) -> list[dict[str, Any]]:
         sli.extend(sli_rules(slo))
         period.extend(period_rules(slo))
         alerts.extend(slo_alert_rule(slo, a) for a in slo.alerts)
-    plain = [alert_rule(a) for a in svc.alerts]
+    own = svc.evaluation_interval_ms
+    plain: dict[int | None, list[dict[str, Any]]] = {}
+    for a in svc.alerts:
+        interval = a.evaluation_interval_ms
+        plain.setdefault(own if interval in (None, own) else interval, []).append(alert_rule(a))
     groups: list[dict[str, Any]] = []
     if sli:
-        groups.append({"name": conventions.rule_group(svc.name, "slo-sli"), "rules": sli})
-        groups.append(
-            {"name": conventions.rule_group(svc.name, "slo-period"),
-             "interval": PERIOD_GROUP_INTERVAL, "rules": period}
-        )
+        groups.append(_group(conventions.rule_group(svc.name, "slo-sli"), own, sli))
+        groups.append(_group(conventions.rule_group(svc.name, "slo-period"),
+                             durations.parse_ms(PERIOD_GROUP_INTERVAL), period))
     if alerts:
-        groups.append({"name": conventions.rule_group(svc.name, "slo-alerts"), "rules": alerts})
-    if plain:
-        groups.append({"name": conventions.rule_group(svc.name, "alerts"), "rules": plain})
+        groups.append(_group(conventions.rule_group(svc.name, "slo-alerts"), own, alerts))
+    if own in plain:
+        groups.append(_group(conventions.rule_group(svc.name, "alerts"), own, plain[own]))
+    for interval in sorted(i for i in plain if i != own and i is not None):
+        groups.append(_group(conventions.alert_group(svc.name, interval), interval,
+                             plain[interval]))
     return groups
+
+
+def _group(name: str, interval_ms: int | None, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    group: dict[str, Any] = {"name": name}
+    if interval_ms is not None:
+        group["interval"] = format_ms(interval_ms)
+    group["rules"] = rules
+    return group
 
 
 def recorded_selector(slo: model.SLO) -> str:

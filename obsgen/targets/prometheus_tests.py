@@ -17,19 +17,25 @@ from typing import Any
 
 from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
-from obsgen.durations import format_seconds
+from obsgen.durations import format_ms, format_seconds
 from obsgen.matchers import render_series
-from obsgen.proof import nodata, suites
+from obsgen.proof import nodata, probes, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
 from obsgen.targets.prometheus import recorded_selector, service_groups
 from obsgen.targets.yamlout import dump
 
+GLOBAL_EVALUATION_INTERVAL_MS = 60_000
+"""Prometheus' default global evaluation_interval, for groups that set no `interval:`."""
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
 
 
 def render(project: model.Project) -> dict[str, str]:
+    """One file per evaluation interval: promtool evaluates every group of the rule file at
+    the file's `evaluation_interval` (a group's own `interval:` is ignored by `test rules`),
+    so the spec tests of an alert run at its group's interval, the SLO suites at their
+    proof step."""
     out: dict[str, str] = {}
     for svc in project.services:
         files: dict[int, list[dict[str, Any]]] = {}
@@ -37,34 +43,39 @@ def render(project: model.Project) -> dict[str, str]:
         for slo in svc.slos:
             if not slo.alerts:
                 continue
+            if slo.tests:  # the SLO's own tests, at one-minute evaluations
+                files.setdefault(60_000, []).extend(slo_spec_test(slo, t) for t in slo.tests)
             plan = synthetic_inputs(slo)
             if isinstance(plan, str):
-                notes.append(f"# {slo.name}: no generated tests — {plan}.")
+                if not slo.tests:
+                    notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
             for suite in suites.build_once(slo, plan):
-                files.setdefault(suite.step, []).extend(
+                files.setdefault(suite.step * 60_000, []).extend(
                     slo_test(slo, plan, s) for s in suite.scenarios)
         for alert in svc.alerts:
+            every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
-                files.setdefault(1, []).append(alert_test(alert, test))
-        for step, tests in sorted(files.items()):
+                files.setdefault(every, []).append(alert_test(alert, test))
+        for every, tests in sorted(files.items()):
             body = {
                 "rule_files": [f"../rules/{rules_path(svc.name).rsplit('/', 1)[-1]}"],
-                "evaluation_interval": f"{step}m",
+                "evaluation_interval": format_ms(every),
                 "group_eval_order": [g["name"] for g in service_groups(svc)],
                 "tests": tests,
             }
             comment = "\n".join([yaml_header(svc.source), *notes])
-            out[tests_path(svc.name, step)] = dump(body, comment)
+            out[tests_path(svc.name, interval_ms=every)] = dump(body, comment)
     return out
 
 
 def slo_test(slo: model.SLO, plan: SyntheticInputs, scenario: Scenario) -> dict[str, Any]:
     test: dict[str, Any] = {
         "name": f"{slo.name}: {scenario.name}",
-        "interval": "1m",
+        "interval": format_seconds(plan.interval_s),
         "input_series": [
-            {"series": s.text, "values": _series_text(scenario.phases[s.group], s.role)}
+            {"series": s.text,
+             "values": _series_text(scenario.phases[s.group], s.role, 60 // plan.interval_s)}
             for s in plan.series
         ],
         "alert_rule_test": [],
@@ -113,6 +124,22 @@ def _firing(name: str, selector: Mapping[str, str], eval_time: str,
                             for labels in instances]}
 
 
+def slo_spec_test(slo: model.SLO, test: model.SLOTest) -> dict[str, Any]:
+    """A spec's test of an SLO's alerts, checked on the ALERTS series among the SLO's
+    alerts: each instance with the alert's labels and the SLI's group labels."""
+    alerts = {a.name: a for a in slo.alerts}
+    checks = [_firing(name, slo.recorded_labels, format_seconds(at_s),
+                      [{**labels, **alerts[name].labels} for labels in firing])
+              for at_s, name, firing in test.expect]
+    return {
+        "name": f"{slo.name}: {test.name}",
+        "interval": format_seconds(test.interval_s),
+        "input_series": [{"series": series, "values": values}
+                         for series, values in test.input_series],
+        "promql_expr_test": checks,
+    }
+
+
 def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
     """A spec's test of a plain alert, checked on the ALERTS series: its labels are the
     instance's labels, without the annotations (which may render {{ $value }})."""
@@ -129,10 +156,12 @@ def alert_test(alert: model.Alert, test: model.AlertTest) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _series_text(phases: tuple[Phase, ...], role: str) -> str:
-    """The values of one input series in expanding notation. Remembered: SLOs of the same
-    shape (objective, windows, SLI kind) have the same scenarios, and a fleet has few shapes
-    and many SLOs."""
+def _series_text(phases: tuple[Phase, ...], role: str, per_minute: int = 1) -> str:
+    """The values of one input series in expanding notation (`per_minute` samples a minute:
+    probe series). Remembered: SLOs of the same shape (objective, windows, SLI kind) have the
+    same scenarios, and a fleet has few shapes and many SLOs."""
+    if role == "probe":
+        return probes.series_text(phases, per_minute)
     counters = Counters.of(phases)
     if role in ("bad", "errors"):
         values = list(counters.errors)

@@ -46,7 +46,9 @@ def alert_pages(project: model.Project) -> list[Page]:
         for plain in svc.alerts:
             ctx = _common(project, svc, plain.name, plain.severity, plain.labels,
                           plain.annotations, alert_rule(plain), plain.runbook)
-            ctx["threshold"] = threshold(plain.expr)
+            ctx["threshold"] = threshold(plain.consecutive.condition if plain.consecutive
+                                         else plain.expr)
+            ctx["consecutive"] = _consecutive(plain.consecutive)
             ctx["description"] = plain.spec_description
             ctx["links"] = _links(project, svc.name, "", plain.expr)
             pages.append(Page(f"{svc.name}/{plain.name}.md", "alert.md.j2", ctx))
@@ -77,6 +79,12 @@ def _common(project: model.Project, svc: model.Service, name: str, severity: str
                     for k, v in asdict(runbook).items()},
         "routing": _routing(project, svc.team, {**labels, "alertname": name}),
     }
+
+
+def _consecutive(c: model.Consecutive | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"samples": c.samples, "every": format_ms(c.every_ms), "condition": c.condition}
 
 
 def threshold(expr: str) -> str:

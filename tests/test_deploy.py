@@ -1,0 +1,352 @@
+"""Deploy forms (Settings.deploy): every Kubernetes object valid against its CRD's
+openAPIV3Schema (unknown fields rejected) or the core ConfigMap/Secret shape, the rule groups
+unchanged in every form, kustomization.yaml listing each folder, the size limit located."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+from obsgen import api
+from obsgen.errors import SpecError
+from obsgen.spec.loader import Document
+from tests.conftest import ROOT, run_tool
+
+CRDS = ROOT / "tests" / "vendor" / "prometheus-operator-crds-0.93"
+FORMS = ["plain", "prometheus-operator", "grafana-sidecar", "mimir", "thanos"]
+DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+MiB = 1024 * 1024
+
+
+class _CRDLoader(yaml.SafeLoader):
+    """The CRDs hold a bare `=` list item: YAML 1.1's `value` tag must not resolve."""
+
+
+_CRDLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:value"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _strict(schema: Any) -> Any:
+    """An API server prunes unknown fields silently: here they are errors."""
+    if isinstance(schema, dict):
+        out = {k: _strict(v) for k, v in schema.items()}
+        if ("properties" in out and "additionalProperties" not in out
+                and not out.get("x-kubernetes-preserve-unknown-fields")):
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+@cache
+def crd_validator(kind: str) -> Draft7Validator:
+    crd = yaml.load((CRDS / f"monitoring.coreos.com_{kind.lower()}s.yaml").read_text(),
+                    Loader=_CRDLoader)
+    (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
+    return Draft7Validator(_strict(version["schema"]["openAPIV3Schema"]))
+
+
+_STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
+CORE: dict[str, dict[str, Any]] = {
+    "ConfigMap": {
+        "type": "object", "required": ["apiVersion", "kind", "metadata", "data"],
+        "additionalProperties": False,
+        "properties": {"apiVersion": {"const": "v1"}, "kind": {"const": "ConfigMap"},
+                       "metadata": {"type": "object"},
+                       "data": {**_STRINGS, "propertyNames": {"pattern": CONFIG_KEY.pattern}}},
+    },
+    "Secret": {
+        "type": "object", "required": ["apiVersion", "kind", "metadata", "type", "stringData"],
+        "additionalProperties": False,
+        "properties": {"apiVersion": {"const": "v1"}, "kind": {"const": "Secret"},
+                       "metadata": {"type": "object"}, "type": {"const": "Opaque"},
+                       "stringData": {**_STRINGS,
+                                      "propertyNames": {"pattern": CONFIG_KEY.pattern}}},
+    },
+    "GrafanaDashboard": {
+        # grafana-operator v5's GrafanaDashboard, the fields obsgen writes (its CRD is not
+        # vendored): one of json and gzipJson, the instances, the folder's title.
+        "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"const": "grafana.integreatly.org/v1beta1"},
+            "kind": {"const": "GrafanaDashboard"}, "metadata": {"type": "object"},
+            "spec": {"type": "object", "additionalProperties": False,
+                     "required": ["instanceSelector", "folder"],
+                     "oneOf": [{"required": ["json"]}, {"required": ["gzipJson"]}],
+                     "properties": {
+                         "instanceSelector": {"type": "object", "additionalProperties": False,
+                                              "properties": {"matchLabels": _STRINGS}},
+                         "folder": {"type": "string", "minLength": 1},
+                         "json": {"type": "string"}, "gzipJson": {"type": "string"}}},
+        },
+    },
+}
+
+
+def validate_object(obj: dict[str, Any], namespace: str) -> list[str]:
+    kind = obj.get("kind", "")
+    validator = crd_validator(kind) if kind in ("PrometheusRule", "Probe") else (
+        Draft7Validator(CORE[kind]))
+    problems = [f"{kind} {'.'.join(map(str, e.path))}: {e.message}"
+                for e in validator.iter_errors(obj)]
+    meta = obj["metadata"]
+    assert set(meta) <= {"name", "namespace", "labels", "annotations"}, meta
+    if not DNS_SUBDOMAIN.match(meta["name"]):
+        problems.append(f"{kind} name {meta['name']!r}")
+    if meta["namespace"] != namespace:
+        problems.append(f"{kind} {meta['name']} namespace {meta['namespace']!r}")
+    problems += [f"label {k}={v!r}" for k, v in meta["labels"].items()
+                 if not isinstance(v, str) or not LABEL_VALUE.match(v)]
+    for field in ("data", "stringData"):
+        size = sum(len(v.encode()) for v in obj.get(field, {}).values())
+        if size > MiB:
+            problems.append(f"{kind} {meta['name']}: {size} bytes of {field}")
+    return problems
+
+
+def with_deploy(tmp_path: Path, deploy: str, source: Path = ROOT / "specs") -> Path:
+    """A copy of a specs folder whose Settings document ends with `deploy`."""
+    specs = tmp_path / "specs"
+    shutil.copytree(source, specs)
+    settings = specs / "settings.yaml"
+    text = settings.read_text()
+    settings.write_text(text[:text.index("\ndeploy:") + 1] if "\ndeploy:" in text else text)
+    settings.write_text(settings.read_text() + deploy)
+    return specs
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    specs = with_deploy(tmp_path_factory.mktemp("deploy"),
+                        f"deploy:\n  forms: [{', '.join(FORMS)}]\n"
+                        "  kubernetes: {namespace: obs, labels: {release: kube-prom}}\n")
+    return api.compile_specs(specs)
+
+
+def docs(text: str) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(text) if d is not None]
+
+
+def folder(files: dict[str, str], prefix: str) -> dict[str, str]:
+    return {p: t for p, t in files.items() if p.startswith(prefix + "/")}
+
+
+def test_without_deploy_only_the_plain_files_are_written(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "tests/golden/probes")
+    files = api.compile_specs(Path("specs"))
+    assert "kubernetes/probes/shop.yaml" in files
+    assert not [p for p in files if p.startswith(("kubernetes/prometheus-operator",
+                                                  "kubernetes/grafana", "mimir/", "thanos/"))]
+
+
+@pytest.mark.parametrize("prefix", ["kubernetes/prometheus-operator", "kubernetes/grafana"])
+def test_every_object_is_valid(compiled: dict[str, str], prefix: str) -> None:
+    objects = [d for p, t in folder(compiled, prefix).items()
+               if not p.endswith("kustomization.yaml") for d in docs(t)]
+    assert len(objects) > 10
+    problems = [msg for obj in objects for msg in validate_object(obj, "obs")]
+    assert problems == []
+
+
+def test_the_validation_rejects_unknown_and_wrong_fields(compiled: dict[str, str]) -> None:
+    (rule,) = docs(compiled["kubernetes/prometheus-operator/rules/edge.yaml"])
+    rule["spec"]["groups"][0]["rules"][0]["for"] = "five minutes"
+    rule["spec"]["groups"][0]["intervall"] = "1m"
+    assert len(validate_object(rule, "obs")) == 2
+    (probe,) = docs(compiled["kubernetes/prometheus-operator/probes/edge.yaml"])[:1]
+    probe["spec"]["prober"]["url"] = {"host": "x"}
+    assert validate_object(probe, "obs")
+
+
+def rule_groups(files: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    return {p.removeprefix("prometheus/rules/").removesuffix(".rules.yaml"):
+            yaml.safe_load(t)["groups"] for p, t in folder(files, "prometheus/rules").items()}
+
+
+def test_every_form_holds_the_plain_rule_groups_unchanged(compiled: dict[str, str]) -> None:
+    plain = rule_groups(compiled)
+    operator = {p.removeprefix("kubernetes/prometheus-operator/rules/").removesuffix(".yaml"):
+                docs(t)[0]["spec"]["groups"]
+                for p, t in folder(compiled, "kubernetes/prometheus-operator/rules").items()}
+    assert operator == plain
+    thanos = {p.removeprefix("thanos/rules/").removesuffix(".rules.yaml"): yaml.safe_load(t)
+              for p, t in folder(compiled, "thanos/rules").items()}
+    stripped = {name: [{k: v for k, v in g.items() if k != "partial_response_strategy"}
+                       for g in data["groups"]] for name, data in thanos.items()}
+    assert stripped == plain
+    assert {g["partial_response_strategy"] for d in thanos.values() for g in d["groups"]} == {
+        "abort"}
+    mimir = [yaml.safe_load(t) for t in folder(compiled, "mimir/rules").values()]
+    by_name = {g["name"]: g for m in mimir for g in m["groups"]}
+    assert by_name == {g["name"]: g for groups in plain.values() for g in groups}
+    namespaces = {m["namespace"] for m in mimir}
+    assert "trading-platform" in namespaces and len(namespaces) == len(mimir)
+
+
+def test_probe_objects_match_the_scrape_jobs(compiled: dict[str, str]) -> None:
+    jobs = {j["job_name"]: j for j in
+            yaml.safe_load(compiled["prometheus/scrape/blackbox.yaml"])["scrape_configs"]}
+    probes = [d for t in folder(compiled, "kubernetes/prometheus-operator/probes").values()
+              for d in docs(t)]
+    assert {p["spec"]["jobName"] for p in probes} == set(jobs)
+    for probe in probes:
+        job = jobs[probe["spec"]["jobName"]]
+        assert probe["spec"]["module"] == job["params"]["module"][0]
+        assert probe["spec"]["targets"]["staticConfig"]["static"] == job["static_configs"][0][
+            "targets"]
+
+
+def test_the_config_secret_holds_alertmanager_yaml(compiled: dict[str, str]) -> None:
+    (secret,) = docs(compiled["kubernetes/prometheus-operator/alertmanager/"
+                              "alertmanager-obsgen.yaml"])
+    assert secret["stringData"]["alertmanager.yaml"] == compiled["alertmanager/alertmanager.yaml"]
+
+
+def test_dashboards_are_the_same_json_in_their_team_folder(compiled: dict[str, str]) -> None:
+    maps = {p: docs(t)[0] for p, t in folder(compiled, "kubernetes/grafana").items()
+            if not p.endswith("kustomization.yaml")}
+    plain = folder(compiled, "grafana/dashboards")
+    assert len(maps) == len(plain)
+    for path, cm in maps.items():
+        team, name = path.removeprefix("kubernetes/grafana/").split("/")
+        uid = name.removesuffix(".yaml")
+        assert cm["data"] == {f"{uid}.json": plain[f"grafana/dashboards/{team}/{uid}.json"]}
+        assert cm["metadata"]["labels"]["grafana_dashboard"] == "1"
+        folder_title = "SLO overview" if team == "_overview" else team
+        assert cm["metadata"]["annotations"] == {"k8s-sidecar-target-directory": folder_title}
+
+
+@pytest.mark.parametrize("prefix", ["kubernetes/prometheus-operator", "kubernetes/grafana"])
+def test_kustomization_lists_every_object_file(compiled: dict[str, str], prefix: str) -> None:
+    files = folder(compiled, prefix)
+    kustomization = yaml.safe_load(files.pop(f"{prefix}/kustomization.yaml"))
+    assert kustomization["namespace"] == "obs"
+    assert kustomization["resources"] == sorted(p[len(prefix) + 1:] for p in files)
+
+
+def test_a_configmap_over_1_mib_is_a_located_error(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "big.yaml").write_text(
+        "apiVersion: obsgen/v1\nkind: Service\nmetadata: {name: big, team: web}\n"
+        "dashboards:\n  - title: Notes\n    rows:\n      - title: All\n        panels:\n"
+        "          - {title: Text, type: text, content: " + "x" * (MiB + 10) + "}\n"
+        "---\napiVersion: obsgen/v1\nkind: Settings\n"
+        "deploy: {forms: [plain, grafana-sidecar]}\n")
+    with pytest.raises(SpecError) as caught:
+        api.compile_specs(specs)
+    (problem,) = caught.value.diagnostics
+    assert problem.file.endswith("big.yaml")
+    assert (problem.line, problem.col, problem.path) == (5, 5, "dashboards[0]")
+    assert "1,048,576-byte limit" in problem.message and "grafana-operator" in problem.hint
+    (specs / "big.yaml").write_text((specs / "big.yaml").read_text().replace(
+        "grafana-sidecar", "grafana-operator"))
+    files = api.compile_specs(specs)
+    (board,) = docs(files["kubernetes/grafana/web/obsgen-big-notes.yaml"])
+    assert validate_object(board, "monitoring") == []
+    unpacked = gzip.decompress(base64.b64decode(board["spec"]["gzipJson"])).decode()
+    assert json.loads(unpacked)["uid"] == "obsgen-big-notes"
+
+
+def test_deploy_settings_are_checked() -> None:
+    from obsgen.spec.validate import validate_document
+
+    def problems(deploy: str) -> list[str]:
+        doc = Document(file="s.yaml", source="s.yaml", index=0, data=yaml.safe_load(
+            f"apiVersion: obsgen/v1\nkind: Settings\ndeploy: {deploy}\n"))
+        return [d.format() for d in validate_document(doc)[1]]
+
+    assert problems("{forms: [plain, mimir]}") == []
+    assert "must include 'plain'" in problems("{forms: [mimir]}")[0]
+    assert "choose one" in problems("{forms: [plain, grafana-sidecar, grafana-operator]}")[0]
+    assert "namespace" in problems("{kubernetes: {namespace: Monitoring}}")[0]
+    assert "label value" in problems("{kubernetes: {labels: {release: 'a b'}}}")[0]
+
+
+@pytest.mark.tools
+def test_promtool_accepts_the_rule_groups_of_every_form(
+    compiled: dict[str, str], tmp_path: Path, tool: Any
+) -> None:
+    promtool = tool("promtool")
+    extracted = {
+        **{p: {"groups": docs(t)[0]["spec"]["groups"]}
+           for p, t in folder(compiled, "kubernetes/prometheus-operator/rules").items()},
+        **{p: {"groups": yaml.safe_load(t)["groups"]}
+           for p, t in folder(compiled, "mimir/rules").items()},
+        **{p: {"groups": [{k: v for k, v in g.items() if k != "partial_response_strategy"}
+                          for g in yaml.safe_load(t)["groups"]]}
+           for p, t in folder(compiled, "thanos/rules").items()},
+    }
+    paths = []
+    for i, (_, groups) in enumerate(sorted(extracted.items())):
+        path = tmp_path / f"{i}.yaml"
+        path.write_text(yaml.safe_dump(groups))
+        paths.append(str(path))
+    result = run_tool(promtool, "check", "rules", *paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("SUCCESS") == len(paths)
+
+
+@pytest.mark.tools
+def test_kubectl_builds_each_kustomization(compiled: dict[str, str], tmp_path: Path,
+                                           tool: Any) -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl not found")
+    for path, text in compiled.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    for prefix in ("kubernetes/prometheus-operator", "kubernetes/grafana"):
+        result = run_tool(kubectl, "kustomize", str(tmp_path / prefix))
+        assert result.returncode == 0, result.stderr
+        built = docs(result.stdout)
+        expected = [d for p, t in folder(compiled, prefix).items()
+                    if not p.endswith("kustomization.yaml") for d in docs(t)]
+        assert sorted(json.dumps(d, sort_keys=True) for d in built) == sorted(
+            json.dumps(d, sort_keys=True) for d in expected)
+
+
+def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path) -> None:
+    from obsgen.lint import deploy as lint_deploy
+
+    out = tmp_path / "out"
+    for path, text in compiled.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    commands, problems = lint_deploy.commands(out, scratch)
+    assert problems == []
+    ((_, tool_name, argv, _),) = commands
+    services = len(folder(compiled, "prometheus/rules"))  # a PrometheusRule and a thanos file each
+    assert tool_name == "promtool check rules" and len(argv) == 3 + 2 * services + len(
+        folder(compiled, "mimir/rules"))
+    edited = out / "kubernetes/prometheus-operator/rules/edge.yaml"
+    edited.write_text(edited.read_text().replace("for: 10m", "for: 11m", 1))
+    (out / "kubernetes/grafana/extra.yaml").write_text("{}\n")
+    (out / "kubernetes/prometheus-operator/probes/edge.yaml").unlink()
+    _, problems = lint_deploy.commands(out, scratch)
+    messages = sorted(m for _, m in problems)
+    assert messages == [
+        "extra.yaml is not listed in resources",
+        "probes/edge.yaml is listed but missing",
+        "rule group 'edge.slo-alerts' differs from prometheus/rules: regenerate (obsgen generate)",
+    ]
