@@ -52,7 +52,7 @@ def _run(generated: Path, tmp_path: Path, tamper: Callable[[Path], None] | None 
         path.write_text(yaml.safe_dump(config))
     work = tmp_path / "run"
     work.mkdir()
-    result = run(SPECS, out, SCENARIO, work, _tools(), tamper)
+    result = run(out, SCENARIO, work, _tools(), tamper)
     print(result.report())
     return result
 

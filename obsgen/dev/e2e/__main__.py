@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         out, work = Path(tmp) / "generated", Path(tmp) / "run"
         work.mkdir()
         api.generate(args.specs, out)
-        result = run(args.specs, out, args.scenario, work, found)
+        result = run(out, args.scenario, work, found)
         print(result.report())
     return 0 if result.ok else 1
 

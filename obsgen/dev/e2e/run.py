@@ -25,7 +25,7 @@ import yaml
 from obsgen.dev.e2e import scenario as sc
 from obsgen.dev.e2e import stack, verify
 from obsgen.dev.e2e.sinks import HTTPSinks, Inbox, SMTPSink
-from obsgen.dev.live import Traffic, free_port
+from obsgen.dev.live import free_port
 
 POLL = 0.2
 GRACE = 4.0
@@ -114,16 +114,15 @@ def _healthy_scrapes(prometheus: str) -> bool:
                 and all(t["health"] == "up" for t in targets))
 
 
-def run(specs: Path, out: Path, scenario_file: Path, workdir: Path, tools: Tools,
+def run(out: Path, scenario_file: Path, workdir: Path, tools: Tools,
         tamper: Callable[[Path], None] | None = None) -> Result:
-    """Run the stack over `out`, generated from `specs` (whose SLOs get synthetic traffic);
-    `tamper(workdir)` may break the run's files once written, before the tools start (the
-    tests' mutations)."""
+    """Run the stack over `out` (a generated folder); `tamper(workdir)` may break the run's
+    files once written, before the tools start (the tests' mutations)."""
     began = time.monotonic()
     scenario = sc.Scenario.load(scenario_file)
     expected = sc.expectations(out, scenario)
     inbox, clock, procs = Inbox(), sc.Clock(), _Processes(workdir)
-    servers = [sc.exporter(scenario, clock, Traffic.of(specs)), sc.site(scenario, clock)]
+    servers = [sc.exporter(scenario, clock), sc.site(scenario, clock)]
     with contextlib.ExitStack() as stack_:
         sinks = stack_.enter_context(HTTPSinks(inbox))
         smtp_port = free_port()

@@ -18,11 +18,7 @@ from typing import Any
 
 import yaml
 
-from obsgen.dev.live import Incident, Traffic, exposition
-
 Window = tuple[float, float]
-CAUSES = ("probe_failing", "slo_traffic")
-"""Incidents besides the gauges: the probed site failing, the SLOs' traffic failing."""
 
 
 @dataclass(frozen=True)
@@ -32,35 +28,27 @@ class Scenario:
     alerts: dict[str, str]
     inhibited: dict[str, str] = field(default_factory=dict)
     muted: tuple[str, ...] = ()
-    slo_traffic: Window = (0.0, 0.0)
-    slo_share: float = 0.0
-    unresolved: tuple[str, ...] = ()
 
     @staticmethod
     def load(path: Path) -> Scenario:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         windows = {k: (float(v[0]), float(v[1])) for k, v in data["incidents"].items()}
         probe = (float(data["probe_failing"][0]), float(data["probe_failing"][1]))
-        slo = data.get("slo_traffic") or {"window": [0, 0], "share": 0}
         scenario = Scenario(windows, probe, dict(data["alerts"]),
-                            dict(data.get("inhibited") or {}), tuple(data.get("muted") or ()),
-                            (float(slo["window"][0]), float(slo["window"][1])),
-                            float(slo["share"]), tuple(data.get("unresolved") or ()))
+                            dict(data.get("inhibited") or {}), tuple(data.get("muted") or ()))
         for alert, cause in scenario.alerts.items():
-            if cause not in (*CAUSES, *windows):
+            if cause != "probe_failing" and cause not in windows:
                 raise ValueError(f"{path}: alerts.{alert}: {cause} is not an incident — "
-                                 f"name one of {sorted(windows)}, {' or '.join(CAUSES)}")
+                                 f"name one of {sorted(windows)} or probe_failing")
         return scenario
 
     def window(self, alert: str) -> Window:
         cause = self.alerts[alert]
-        return {"probe_failing": self.probe_failing, "slo_traffic": self.slo_traffic,
-                **self.incidents}[cause]
+        return self.probe_failing if cause == "probe_failing" else self.incidents[cause]
 
     @property
     def end(self) -> float:
-        return max(end for _, end in [*self.incidents.values(), self.probe_failing,
-                                      self.slo_traffic])
+        return max(end for _, end in [*self.incidents.values(), self.probe_failing])
 
 
 @dataclass(frozen=True)
@@ -142,22 +130,13 @@ def _answer(request: http.server.BaseHTTPRequestHandler, code: int, body: bytes,
     request.wfile.write(body)
 
 
-def exporter(scenario: Scenario, clock: Clock,
-             traffic: Traffic) -> http.server.ThreadingHTTPServer:
-    """The synthetic exporter: each incident gauge, 1 inside its window, and the SLOs'
-    counters (`obsgen.dev.live`), failing at `slo_share` inside the SLO window."""
-    born = time.time()
+def exporter(scenario: Scenario, clock: Clock) -> http.server.ThreadingHTTPServer:
+    """The synthetic exporter: each incident gauge, 1 inside its window."""
 
     class Metrics(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body = "".join(f"{name} {int(clock.inside(window))}\n"
                            for name, window in sorted(scenario.incidents.items()))
-            incident = None
-            if clock.started is not None:
-                offset = clock.started - born
-                incident = Incident(offset + scenario.slo_traffic[0],
-                                    offset + scenario.slo_traffic[1], scenario.slo_share)
-            body += exposition(traffic, time.time() - born, incident)
             _answer(self, 200, body.encode(), "text/plain; version=0.0.4")
 
         def log_message(self, *args: Any) -> None:

@@ -198,7 +198,6 @@ def prometheus_config(out: Path, workdir: Path, exporter: str, site: str, blackb
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": rules_copy(out, workdir),
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]},
-        "scrape_configs": [{"job_name": "e2e", "honor_labels": True,
-                            "static_configs": [{"targets": [exporter]}]},
+        "scrape_configs": [{"job_name": "e2e", "static_configs": [{"targets": [exporter]}]},
                            *jobs],
     }

@@ -34,8 +34,6 @@ class Row:
     resolved: float | None
     wants_resolved: bool
     stand_in: bool
-    lasting: bool = False
-    """Still firing when the run ends (the scenario's `unresolved`): no resolution awaited."""
 
 
 @dataclass
@@ -45,8 +43,8 @@ class Verdict:
 
     @property
     def complete(self) -> bool:
-        return all(r.fired is not None and (r.resolved is not None or not r.wants_resolved
-                                            or r.lasting) for r in self.rows)
+        return all(r.fired is not None and (r.resolved is not None or not r.wants_resolved)
+                   for r in self.rows)
 
 
 def alerts_in(message: Message, names: list[str]) -> list[str]:
@@ -129,7 +127,7 @@ def judge(messages: list[Message], expected: dict[str, Expected], scenario: Scen
                     exp.alert, receiver, kind,
                     None if fired is None else fired.at - started - start,
                     None if resolved is None else resolved.at - started - end,
-                    wants_resolved, stand_in, exp.alert in scenario.unresolved))
+                    wants_resolved, stand_in))
     return verdict
 
 
@@ -140,7 +138,7 @@ def missing(verdict: Verdict, timeout: float) -> list[str]:
         if r.fired is None:
             out.append(f"{r.alert}: no firing message at {r.receiver} ({r.kind}) within "
                        f"{timeout:.0f} s")
-        elif r.wants_resolved and not r.lasting and r.resolved is None:
+        elif r.wants_resolved and r.resolved is None:
             out.append(f"{r.alert}: no resolved message at {r.receiver} ({r.kind}) within "
                        f"{timeout:.0f} s")
     return out
@@ -148,9 +146,7 @@ def missing(verdict: Verdict, timeout: float) -> list[str]:
 
 def table(verdict: Verdict, expected: dict[str, Expected]) -> str:
     """alert | receiver | kind | firing after | resolved after, then the silenced alerts."""
-    def seconds(value: float | None, wanted: bool = True, lasting: bool = False) -> str:
-        if value is None and lasting:
-            return "after the run"
+    def seconds(value: float | None, wanted: bool = True) -> str:
         return "not sent" if not wanted else "—" if value is None else f"{value:.1f} s"
 
     lines = ["| alert | receiver | kind | delivered after incident start | resolved after "
@@ -158,7 +154,7 @@ def table(verdict: Verdict, expected: dict[str, Expected]) -> str:
     for r in verdict.rows:
         kind = f"{r.kind} (webhook stand-in)" if r.stand_in else r.kind
         lines.append(f"| {r.alert} | {r.receiver} | {kind} | {seconds(r.fired)} | "
-                     f"{seconds(r.resolved, r.wants_resolved, r.lasting)} |")
+                     f"{seconds(r.resolved, r.wants_resolved)} |")
     for exp in expected.values():
         if exp.silenced_by:
             lines.append(f"| {exp.alert} | (none: {exp.silenced_by}) | | not delivered | |")
