@@ -40,7 +40,8 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 # The binaries of the Prometheus ecosystem that only tests marked `tools` may run, so that
 # `pytest -m "not tools"` stays tool-free and fast (issue 13).
 REAL_TOOLS = frozenset({"promtool", "amtool", "prometheus", "alertmanager",
-                        "blackbox_exporter", "prometheus-blackbox-exporter"})
+                        "prometheus-alertmanager", "blackbox_exporter",
+                        "prometheus-blackbox-exporter"})
 # Node id of the running test when it is NOT marked `tools`, else None. A plain global, not
 # a contextvar: obsgen.lint runs the tools from worker threads, which copy no context.
 _untooled: str | None = None
