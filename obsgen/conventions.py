@@ -48,13 +48,24 @@ def camel(text: str) -> str:
     return "".join(p.capitalize() for p in text.split("-"))
 
 
+def prefixed(service: str, part: str) -> str:
+    """<Service><Part>, the service said once: `redis` + `redis` -> `Redis`, `edge` +
+    `edge-login` -> `EdgeLogin`, `edge` + `login` -> `EdgeLogin`."""
+    return _once(camel(service), camel(part))
+
+
+def _once(own: str, rest: str) -> str:
+    said = rest.startswith(own) and not rest[len(own):len(own) + 1].islower()
+    return rest if said else own + rest
+
+
 def slo_alert_name(service: str, slo: str, tier: str) -> str:
-    return camel(f"{service}-{slo}") + SLO_ALERT_SUFFIX[tier]
+    return prefixed(service, slo) + SLO_ALERT_SUFFIX[tier]
 
 
 def probe_alert_name(service: str, probe: str, suffix: str) -> str:
     assert suffix in PROBE_ALERT_SUFFIXES, suffix
-    return camel(f"{service}-{probe}") + suffix
+    return prefixed(service, probe) + suffix
 
 
 SCRAPE_JOB_ALERT_SUFFIXES = ("TargetDown", "TargetAbsent")
@@ -62,7 +73,7 @@ SCRAPE_JOB_ALERT_SUFFIXES = ("TargetDown", "TargetAbsent")
 
 def slo_no_data_alert_name(service: str, slo: str) -> str:
     """<Service><Slo>SLINoData: the SLO's SLI inputs are absent."""
-    return camel(f"{service}-{slo}") + "SLINoData"
+    return prefixed(service, slo) + "SLINoData"
 
 
 def absent_guard_name(alert: str) -> str:
@@ -75,7 +86,7 @@ def scrape_job_alert_name(service: str, job: str, suffix: str) -> str:
     character that is not a letter or digit (`node_exporter` -> NodeExporter)."""
     assert suffix in SCRAPE_JOB_ALERT_SUFFIXES, suffix
     parts = re.split(r"[^A-Za-z0-9]+", job)
-    return camel(service) + "".join(p[:1].upper() + p[1:] for p in parts if p) + suffix
+    return _once(camel(service), "".join(p[:1].upper() + p[1:] for p in parts if p)) + suffix
 
 
 # -- routing -------------------------------------------------------------------------------

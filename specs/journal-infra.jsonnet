@@ -95,7 +95,7 @@ local scraped(job) = { scrape_jobs: [{ job: job, selector: '{namespace="journal"
     alerts: [{
       name: 'RedisDown',
       // RB-06 "Redis down": the exporter answers but Redis does not (an unanswering exporter is
-      // RedisRedisTargetDown). Queues pause: a page. assumption: 2m, the seed gives no duration.
+      // RedisTargetDown). Queues pause: a page. assumption: 2m, the seed gives no duration.
       expr: 'redis_up{%s} == 0' % redis,
       'for': '2m',
       severity: 'page',

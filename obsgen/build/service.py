@@ -215,6 +215,7 @@ def _slo_tests(slo: spec.SLOSpec, names: dict[str, str]) -> tuple[model.SLOTest,
             input_series=tuple((i.series, i.values) for i in t.input_series),
             expect=tuple((durations.parse_ms(e.at) // 1000, names.get(e.alert, e.alert),
                           tuple(_sorted(f) for f in e.firing)) for e in t.expect),
+            evaluation_interval_ms=durations.parse_ms(t.evaluation_interval),
         )
         for t in slo.tests)
 

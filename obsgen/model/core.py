@@ -107,6 +107,7 @@ class SLOTest:
     """(series, values) pairs."""
     expect: tuple[tuple[int, str, tuple[Mapping[str, str], ...]], ...]
     """(seconds from the start, alert name, label sets of the firing instances)."""
+    evaluation_interval_ms: int = 60_000
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -90,8 +90,28 @@ class SLOTestSpec(Spec):
     """Time between two samples of the input series."""
     input_series: list[InputSeries] = Field(min_length=1)
     """The series the SLI's expression reads."""
+    evaluation_interval: EvaluationInterval = "1m"
+    """How often promtool evaluates the rules in this test. A raw SLI whose subqueries step
+    at its sample cadence reads the same values between two samples, so evaluating at that
+    cadence (e.g. 15m) is exact and makes tests over days cheap. Every `at` must be a
+    multiple of it."""
     expect: list[SLOExpectation] = Field(min_length=1)
     """When which alert fires, and when it must stay quiet."""
+
+    @field_validator("expect")
+    @classmethod
+    def _at_evaluations(cls, value: list[SLOExpectation], info: ValidationInfo
+                        ) -> list[SLOExpectation]:
+        every = info.data.get("evaluation_interval")
+        if every is None:
+            return value
+        step = durations.parse_ms(every)
+        off = [e.at for e in value if durations.parse_ms(e.at) % step]
+        if off:
+            raise fail(f"{', '.join(off)} is not a multiple of evaluation_interval {every}, "
+                       "so no evaluation happens then",
+                       f"check at multiples of {every}, or shorten evaluation_interval")
+        return value
 
 
 def fires_and_stays_quiet(expectations: list[Expectation] | list[SLOExpectation]) -> None:

@@ -43,8 +43,8 @@ def render(project: model.Project) -> dict[str, str]:
         for slo in svc.slos:
             if not slo.alerts:
                 continue
-            if slo.tests:  # the SLO's own tests, at one-minute evaluations
-                files.setdefault(60_000, []).extend(slo_spec_test(slo, t) for t in slo.tests)
+            for t in slo.tests:  # the SLO's own tests, at their evaluation interval
+                files.setdefault(t.evaluation_interval_ms, []).append(slo_spec_test(slo, t))
             plan = synthetic_inputs(slo)
             if isinstance(plan, str):
                 if not slo.tests:
