@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from obsgen import model
 from obsgen.review import facts
@@ -129,7 +130,7 @@ def _routing(base: model.Project, head: model.Project, pairs: list[tuple[str, st
         was, now = old_rx.get(name_old), new_rx.get(name_new)
         if was != now:
             out.append(Change(section="routing", action="changed", name=name_new,
-                              summary="receivers", details=(Detail(
+                              details=(Detail(
                                   what="receivers", old=_rx(was), new=_rx(now),
                                   emphasis=True),)))
     old_plan, new_plan = base.routing, head.routing
@@ -182,7 +183,15 @@ def _inhibitions(plan: model.RoutingPlan | None) -> set[str]:
 
 
 def _tree(plan: model.RoutingPlan | None) -> str:
-    return _json(alertmanager.route_dict(plan.tree)) if plan is not None else ""
+    """The route tree without its receivers (who each alert reaches is reported per alert)."""
+    if plan is None:
+        return ""
+
+    def strip(node: dict[str, Any]) -> dict[str, Any]:
+        return {k: [strip(c) for c in v] if k == "routes" else v
+                for k, v in node.items() if k != "receiver"}
+
+    return _json(strip(alertmanager.route_dict(plan.tree)))
 
 
 def _json(value: object) -> str:
