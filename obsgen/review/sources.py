@@ -76,6 +76,16 @@ def compile_revision(specs_dir: Path, ref: str) -> Side:
         try:
             return compile_side(old, folder_name(specs_dir))
         except SpecError as exc:
-            # Name the revision, as git does: HEAD~1:specs/edge.yaml:3:5: ...
-            raise SpecError(replace(d, file=f"{ref}:{d.file}")
+            # Name the file as git does, by revision and path: HEAD~1:specs/edge.yaml:3:5
+            raise SpecError(replace(d, file=f"{ref}:{_in_repo(d.file, Path(tmp))}")
                             for d in exc.diagnostics) from None
+
+
+def _in_repo(file: str, tmp: Path) -> str:
+    """A diagnostic's file, relative to the extracted tree when it is inside it."""
+    for root in (tmp, tmp.resolve()):
+        try:
+            return Path(file).relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return file
