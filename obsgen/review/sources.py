@@ -58,6 +58,15 @@ def _git(repo: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def _safe(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's `data` filter, skipping what it refuses (a link to an absolute path, such
+    as a committed virtualenv link) instead of failing: specs never need those."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
 def compile_revision(specs_dir: Path, ref: str) -> Side:
     """`specs_dir` as it was at git revision `ref` of the repository it lives in."""
     if not specs_dir.is_dir():
@@ -68,7 +77,7 @@ def compile_revision(specs_dir: Path, ref: str) -> Side:
     archive = _git(top, "archive", "--format=tar", commit)
     with tempfile.TemporaryDirectory(prefix="obsgen-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+            tar.extractall(tmp, filter=_safe)
         old = Path(tmp) / rel
         if not old.is_dir():
             raise EnvironmentProblem(f"{rel.as_posix()}: not in revision {ref} — pass a "
