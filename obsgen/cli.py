@@ -81,8 +81,15 @@ def _lint(args: argparse.Namespace) -> int:
 
     if not args.out.is_dir():
         raise EnvironmentProblem(f"{args.out}: no such folder — run `obsgen generate` first")
+    from obsgen.lint.progress import printer
+
     specs = lint_specs(args)
-    report = lint(args.out, project=api.project(specs) if specs else None)
+    shown = printer(sys.stderr, args.progress)
+    try:
+        report = lint(args.out, project=api.project(specs) if specs else None, progress=shown)
+    finally:
+        if shown is not None:
+            shown.close()
     if specs is None:
         print(f"no specs folder beside {args.out}: semantic checks skipped (pass --specs DIR)",
               file=sys.stderr)
@@ -188,6 +195,9 @@ def parser() -> argparse.ArgumentParser:
         if name == "lint":
             cmd.add_argument("--strict", action="store_true",
                              help="warnings (e.g. an alert without tests) fail the run too")
+            cmd.add_argument("--progress", action="store_true",
+                             help="print progress to stderr also when it is not a terminal "
+                             "(on a terminal it is always shown)")
         cmd.add_argument(
             "--specs",
             type=Path,

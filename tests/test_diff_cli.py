@@ -31,6 +31,7 @@ def repo(tmp_path: Path) -> Path:
     tree holds its head specs, uncommitted."""
     root = tmp_path / "repo"
     shutil.copytree(DIFF / "alert-changed" / "base" / "specs", root / "specs")
+    (root / ".venv").symlink_to("/nonexistent/venv")  # a committed absolute link: skipped
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "base")
