@@ -9,6 +9,7 @@ parser: one list item per change, every name in a code span, no HTML.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,19 @@ def test_code_spans_hold_any_text(text: str) -> None:
     tokens = MarkdownIt("commonmark").parseInline(code(text))
     children = tokens[0].children or []
     assert [(c.type, c.content) for c in children] == [("code_inline", text)]
+
+
+def test_readme_figures_are_the_cases() -> None:
+    """The README's table of what typical edits touch is what the golden cases measure."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    rows = re.findall(r"^\| [^|]+ \| `([a-z-]+)` \| (\d+) \| \+(\d+) -(\d+) \| (\d+) "
+                      r"changes? \|$", readme, re.M)
+    assert len(rows) >= 7
+    for case, files, plus, minus, changes in rows:
+        report = report_of(case)
+        got = (sum(f.touched for f in report.files), sum(f.lines_added for f in report.files),
+               sum(f.lines_removed for f in report.files), len(report.changes))
+        assert got == (int(files), int(plus), int(minus), int(changes)), case
 
 
 def test_parts_name_what_moved() -> None:

@@ -83,7 +83,9 @@ class Report:
         return {s: n for s in SECTIONS if (n := len(self.section(s)))}
 
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?[a-zA-Z]*|\w+|\s+|.")
+_TOKEN = re.compile(r'[^\s,(){}\[\]"=<>|*/+]+|\s+|.')
+"""Words of a value: `0.001`, `14.4x`, `17:00`, `#web-alerts`, `rate1h`; whitespace and
+the punctuation of PromQL and JSON between them."""
 
 
 def parts(old: str, new: str) -> list[tuple[str, str]]:
@@ -94,6 +96,8 @@ def parts(old: str, new: str) -> list[tuple[str, str]]:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         pair = ("".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip())
+        while pair[0][-1:] == pair[1][-1:] != "" and pair[0][-1] in ".,;:":
+            pair = (pair[0][:-1], pair[1][:-1])  # the end of a sentence, not of the value
         if op != "equal" and pair not in out:
             out.append(pair)
     return out

@@ -150,16 +150,33 @@ def _routing(base: model.Project, head: model.Project, pairs: list[tuple[str, st
     return out
 
 
-def _by_name(plan: model.RoutingPlan | None, field: str) -> dict[str, str]:
-    """Receivers or time intervals of a plan, by name, as their Alertmanager JSON."""
+def _by_name(plan: model.RoutingPlan | None, field: str) -> dict[str, dict[str, str]]:
+    """Receivers or time intervals of a plan, by name: their Alertmanager settings, one
+    entry per leaf (`slack_configs[0].channel`)."""
     if plan is None:
         return {}
     if field == "receivers":
-        return {r.name: _json(alertmanager.receiver_dict(r)) for r in plan.receivers}
-    return {t.name: _json(alertmanager.interval_dict(t)) for t in plan.time_intervals}
+        return {r.name: _leaves(alertmanager.receiver_dict(r)) for r in plan.receivers}
+    return {t.name: _leaves(alertmanager.interval_dict(t)) for t in plan.time_intervals}
 
 
-def _named(what: str, old: Mapping[str, str], new: Mapping[str, str]) -> list[Change]:
+def _leaves(value: object, path: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if key != "name" or path:
+                out |= _leaves(item, f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        out = {}
+        for i, item in enumerate(value):
+            out |= _leaves(item, f"{path}[{i}]")
+        return out
+    return {path: value if isinstance(value, str) else _json(value)}
+
+
+def _named(what: str, old: Mapping[str, Mapping[str, str]],
+           new: Mapping[str, Mapping[str, str]]) -> list[Change]:
     out = []
     for name in sorted(set(old) | set(new)):
         if name not in new:
@@ -167,9 +184,12 @@ def _named(what: str, old: Mapping[str, str], new: Mapping[str, str]) -> list[Ch
         elif name not in old:
             out.append(Change(section="routing", action="added", name=f"{what} {name}"))
         elif old[name] != new[name]:
+            before, after = old[name], new[name]
+            keys = [*before, *(k for k in after if k not in before)]
             out.append(Change(section="routing", action="changed", name=f"{what} {name}",
-                              details=(Detail(what="settings", old=old[name],
-                                              new=new[name]),)))
+                              details=tuple(Detail(what=k, old=before.get(k, ""),
+                                                   new=after.get(k, ""))
+                                            for k in keys if before.get(k) != after.get(k))))
     return out
 
 
