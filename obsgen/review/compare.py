@@ -105,9 +105,8 @@ def _slos(base: model.Project, head: model.Project) -> list[Change]:
         if key not in old or key not in new:
             figures = after or before
             out.append(Change(section="slos", action="added" if key not in old else "removed",
-                              name=key,
-                              summary=figures["objective"],
-                              details=tuple(rows)))
+                              name=key, summary=figures["objective"],
+                              details=tuple(d for d in rows if d.what != "objective")))
         elif any(d.changed for d in rows):
             # The timings stay in even when equal: "pages after 5m -> 5m" is an answer too.
             out.append(Change(section="slos", action="changed", name=key, details=tuple(
@@ -156,23 +155,8 @@ def _by_name(plan: model.RoutingPlan | None, field: str) -> dict[str, dict[str, 
     if plan is None:
         return {}
     if field == "receivers":
-        return {r.name: _leaves(alertmanager.receiver_dict(r)) for r in plan.receivers}
-    return {t.name: _leaves(alertmanager.interval_dict(t)) for t in plan.time_intervals}
-
-
-def _leaves(value: object, path: str = "") -> dict[str, str]:
-    if isinstance(value, dict):
-        out: dict[str, str] = {}
-        for key, item in value.items():
-            if key != "name" or path:
-                out |= _leaves(item, f"{path}.{key}" if path else str(key))
-        return out
-    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-        out = {}
-        for i, item in enumerate(value):
-            out |= _leaves(item, f"{path}[{i}]")
-        return out
-    return {path: value if isinstance(value, str) else _json(value)}
+        return {r.name: facts.leaves(alertmanager.receiver_dict(r)) for r in plan.receivers}
+    return {t.name: facts.leaves(alertmanager.interval_dict(t)) for t in plan.time_intervals}
 
 
 def _named(what: str, old: Mapping[str, Mapping[str, str]],
@@ -230,13 +214,13 @@ def _dashboards(base: Mapping[str, str], head: Mapping[str, str]) -> list[Change
                               summary=new[uid][1]))
         elif base[old[uid][1]] != head[new[uid][1]]:
             (t0, _, p0), (t1, path, p1) = old[uid], new[uid]
-            details = [Detail(what="title", old=t0, new=t1)] if t0 != t1 else []
-            if p0 != p1:
-                details.append(Detail(what="panels", old=", ".join(sorted(p0 - p1)),
-                                      new=", ".join(sorted(p1 - p0))))
+            panels = [f"panels {verb}: {', '.join(sorted(titles))}" for verb, titles in
+                      (("added", p1 - p0), ("removed", p0 - p1)) if titles]
             out.append(Change(section="dashboards", action="changed", name=t1,
-                              summary=path if details else f"{path}: queries or layout",
-                              details=tuple(details)))
+                              summary="; ".join([path, *panels] if panels or t0 != t1
+                                                else [f"{path}: queries or layout"]),
+                              details=(Detail(what="title", old=t0, new=t1),)
+                              if t0 != t1 else ()))
     return out
 
 
@@ -249,8 +233,10 @@ def _probes(base: model.Project, head: model.Project) -> list[Change]:
             out.append(Change(section="probes", action="added" if key in new else "removed",
                               name=key, summary=f"{fields['kind']} {fields['target']}"))
             continue
-        details = tuple(Detail(what=k, old=old[key][k], new=new[key][k]) for k in old[key]
-                        if old[key][k] != new[key][k])
+        was, now = old[key], new[key]
+        details = tuple(Detail(what=k, old=was.get(k, ""), new=now.get(k, ""))
+                        for k in [*was, *(k for k in now if k not in was)]
+                        if was.get(k) != now.get(k))
         if details:
             out.append(Change(section="probes", action="changed", name=key, details=details))
     return out

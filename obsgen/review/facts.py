@@ -163,9 +163,26 @@ def probes(project: model.Project) -> dict[str, dict[str, str]]:
     return {f"{p.service}/{p.name}": {
         "kind": p.kind, "target": p.target, "interval": p.interval,
         "timeout": p.scrape_timeout,
-        "module": json.dumps(p.module, sort_keys=True, separators=(",", ":")),
         "labels": ", ".join(f"{k}={v}" for k, v in sorted(p.labels.items())),
+        **leaves(dict(p.module), "module"),
     } for svc in project.services for p in svc.probes}
+
+
+def leaves(value: object, path: str = "") -> dict[str, str]:
+    """Nested settings flattened to one entry per leaf (`slack_configs[0].channel`), the
+    top-level `name` left out: a change then names the one setting that moved."""
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if key != "name" or path:
+                out |= leaves(item, f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        out = {}
+        for i, item in enumerate(value):
+            out |= leaves(item, f"{path}[{i}]")
+        return out
+    return {path: value if isinstance(value, str) else json.dumps(value, sort_keys=True)}
 
 
 def runbooks(files: Mapping[str, str]) -> dict[str, str]:

@@ -78,7 +78,7 @@ def _detail(detail: Detail, action: Action) -> str:
     if not detail.changed:
         return f"  - {what}: {code(detail.old)} (unchanged)"
     line = f"{what}: {code(detail.old)} → {code(detail.new)}"
-    pieces = parts(detail.old, detail.new)
+    pieces = parts(detail.old, detail.new) if detail.old and detail.new else []
     if len(detail.old) + len(detail.new) > _LONG and 0 < len(pieces) <= _PIECES:
         line += " (where: " + "; ".join(f"{code(a)} → {code(b)}" for a, b in pieces) + ")"
     return f"  - **{line}**" if detail.emphasis else f"  - {line}"

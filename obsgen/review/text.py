@@ -84,7 +84,7 @@ def _detail(detail: Detail, paint: Paint, action: Action) -> list[str]:
     if len(what) + len(old) + len(new) + 5 <= _WIDTH:
         return [f"{what} {paint('removed', old)} -> {paint(style, new)}"]
     lines = [what, f"          - {paint('removed', old)}", f"          + {paint('added', new)}"]
-    pieces = parts(detail.old, detail.new)
+    pieces = parts(detail.old, detail.new) if detail.old and detail.new else []
     if 0 < len(pieces) <= _PIECES:
         lines.append("          where: " + "; ".join(
             f"{paint('removed', a or '(nothing)')} -> {paint(style, b or '(nothing)')}"
