@@ -117,6 +117,22 @@ def test_markdown_is_a_readable_comment(case: str) -> None:
     assert {c.name for c in report.changes} <= spans
 
 
+def test_a_long_comment_is_cut_at_a_change_and_says_how_many_are_left() -> None:
+    from obsgen.review import markdown
+
+    report = report_of("slo-window")
+    full = markdown.render(report)
+    cut = markdown.render(report, limit=len(full) // 2)
+    assert len(cut) <= len(full) // 2 < len(full)
+    tokens = MarkdownIt("commonmark").parse(cut)
+    levels = [t.level for t in tokens if t.type == "list_item_open"]
+    shown = levels.count(min(levels))
+    assert 0 < shown < len(report.changes)
+    assert f"*{len(report.changes) - shown} more change" in cut
+    assert cut.endswith(full[full.index("\nGenerated files:"):])
+    assert markdown.render(report, limit=len(full)) == full
+
+
 def test_json_carries_every_change() -> None:
     report = report_of("alert-changed")
     data = json.loads(render(report, "json"))

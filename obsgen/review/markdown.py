@@ -21,6 +21,8 @@ from obsgen.review.changes import (
     parts,
 )
 
+LIMIT = 60_000
+"""Characters of a comment: GitHub's limit is 65,536, GitLab's larger."""
 _LONG = 120
 """Values longer than this together also get the pieces that differ."""
 _PIECES = 6
@@ -47,18 +49,42 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|~&])", r"\\\1", text)
 
 
-def render(report: Report) -> str:
-    lines = [f"### obsgen diff: {code(report.base)} → {code(report.head)}", "",
-             f"**{_escape(headline(report))}**"]
+def render(report: Report, *, limit: int = LIMIT) -> str:
+    """The comment, at most `limit` characters: the changes that do not fit are counted in a
+    closing line instead (GitHub refuses a comment over 65,536 characters)."""
+    head = [f"### obsgen diff: {code(report.base)} → {code(report.head)}", "",
+            f"**{_escape(headline(report))}**"]
+    tail = ["", f"Generated files: {_escape(files_line(report.files))}"]
+    room = limit - _size(head) - _size(tail)
+    body, omitted = _body(report, room)
+    if omitted:
+        body, omitted = _body(report, room - len(_omitted(len(report.changes))) - 2)
+        body += ["", _omitted(omitted)]
+    return "\n".join([*head, *body, *tail]) + "\n"
+
+
+def _body(report: Report, budget: int) -> tuple[list[str], int]:
+    """The sections' lines within `budget` characters, and how many changes did not fit."""
+    body: list[str] = []
+    omitted = 0
     for section in SECTIONS:
-        changes = report.section(section)
-        if not changes:
-            continue
-        lines += ["", f"#### {TITLES[section]}", ""]
-        for change in changes:
-            lines += _change(change)
-    lines += ["", f"Generated files: {_escape(files_line(report.files))}"]
-    return "\n".join(lines) + "\n"
+        title = ["", f"#### {TITLES[section]}", ""]
+        for i, change in enumerate(report.section(section)):
+            block = [*(title if i == 0 else []), *_change(change)]
+            if omitted or _size(body) + _size(block) > budget:
+                omitted += 1
+                continue
+            body += block
+    return body, omitted
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _omitted(count: int) -> str:
+    return (f"*{count} more change{'s' if count != 1 else ''} not shown, to keep the comment "
+            f"within {LIMIT:,} characters: run `obsgen diff` for every one.*")
 
 
 def _change(change: Change) -> list[str]:
