@@ -1,7 +1,7 @@
 """The `obsgen` command: a thin layer over `obsgen.api`.
 
 Exit codes (stable, documented in the README):
-    0  success
+    0  success (`diff`: also when the specs differ)
     1  `check`: generated/ is stale; `lint`: a finding (a warning too, with --strict)
     2  invalid specs (every problem printed, nothing written)
     3  environment: missing folder or tool, a file obsgen will not overwrite, a link it will
@@ -81,8 +81,15 @@ def _lint(args: argparse.Namespace) -> int:
 
     if not args.out.is_dir():
         raise EnvironmentProblem(f"{args.out}: no such folder — run `obsgen generate` first")
+    from obsgen.lint.progress import printer
+
     specs = lint_specs(args)
-    report = lint(args.out, project=api.project(specs) if specs else None)
+    shown = printer(sys.stderr, args.progress)
+    try:
+        report = lint(args.out, project=api.project(specs) if specs else None, progress=shown)
+    finally:
+        if shown is not None:
+            shown.close()
     if specs is None:
         print(f"no specs folder beside {args.out}: semantic checks skipped (pass --specs DIR)",
               file=sys.stderr)
@@ -115,6 +122,21 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from obsgen.review import compare, render, sources
+
+    head = sources.compile_side(args.specs, sources.folder_name(args.specs))
+    if args.base_specs is not None:
+        base = sources.compile_side(args.base_specs, sources.folder_name(args.specs))
+        base_name = str(args.base_specs)
+    else:
+        base, base_name = sources.compile_revision(args.specs, args.base), args.base
+    report = compare(base, head, base_name=base_name, head_name=str(args.specs))
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(render(report, args.format, colour=colour))
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from obsgen.spec.schema import schema_text
 
@@ -144,6 +166,8 @@ def parser() -> argparse.ArgumentParser:
                  "obsgen's own rules", _lint),
         "explain": ("print each alert tier's windows, simulated timings and the burns that "
                     "never alert", _explain),
+        "diff": ("what a change of the specs does: alerts, SLO timings, receivers, "
+                 "dashboards, probes, runbooks (exit 0 even with changes)", _diff),
         "schema": ("print the JSON Schema of spec v1 (for editors)", _schema),
     }
     for name, (help_text, func) in commands.items():
@@ -158,9 +182,22 @@ def parser() -> argparse.ArgumentParser:
                                help="e.g. edge/login-availability")
             which.add_argument("--all", action="store_true",
                                help="every SLO's band of steady burns that never alert")
+        if name == "diff":
+            side = cmd.add_mutually_exclusive_group(required=True)
+            side.add_argument("--base", metavar="REF",
+                              help="the specs at this git revision (read with git archive; "
+                              "the working tree is not touched)")
+            side.add_argument("--base-specs", type=Path, metavar="DIR",
+                              help="the base side as a specs folder")
+            cmd.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                             help="text (colour on a terminal, never with NO_COLOR), markdown "
+                             "for a pull-request comment, json for tools (default: text)")
         if name == "lint":
             cmd.add_argument("--strict", action="store_true",
                              help="warnings (e.g. an alert without tests) fail the run too")
+            cmd.add_argument("--progress", action="store_true",
+                             help="print progress to stderr also when it is not a terminal "
+                             "(on a terminal it is always shown)")
         cmd.add_argument(
             "--specs",
             type=Path,
@@ -177,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
                 help="folder of runbook templates overriding the defaults by file name "
                 "(default: Settings.runbook_templates, else obsgen's own)",
             )
-        if name not in ("validate", "explain"):
+        if name not in ("validate", "explain", "diff"):
             cmd.add_argument(
                 "--out",
                 type=Path,

@@ -11,6 +11,7 @@
     lint      the real tools over generated files, semantic lint  + helpers, model, router,
               of the model                                          proof, emit
     api, cli  string the stages together                        anything but dev
+    review    `obsgen diff`: two compiled sides compared            api and below (not lint, emit)
     dev       live Prometheus, preview, reference               anything
 
 Every import counts, including the ones inside functions (lazy imports are still
@@ -40,11 +41,13 @@ ALLOWED: dict[str, set[str]] = {
     "lint": {"helpers", "model", "router", "proof", "emit", "lint"},
     "api": {"helpers", "spec", "model", "router", "build", "proof", "targets", "emit", "lint",
             "api", "root"},
+    "review": {"helpers", "spec", "model", "router", "build", "proof", "targets", "api",
+               "review"},
     "cli": {"helpers", "spec", "model", "router", "build", "proof", "targets", "emit", "lint",
-            "api", "cli", "root"},
+            "api", "review", "cli", "root"},
     "root": {"root", "cli"},
     "dev": {"helpers", "spec", "model", "router", "build", "proof", "targets", "emit", "lint",
-            "api", "cli", "dev", "root"},
+            "api", "review", "cli", "dev", "root"},
 }
 
 

@@ -21,8 +21,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ INSTALL = {
     "blackbox_exporter": "apt-get install --no-install-recommends prometheus-blackbox-exporter",
 }
 INSTALL["prometheus-blackbox-exporter"] = INSTALL["blackbox_exporter"]
+Progress = Callable[[int, int, str, float], None]
+"""Told as each tool run ends: runs done, runs in all, the run's file, its seconds."""
 
 
 def blackbox_exporter() -> str:
@@ -77,9 +80,10 @@ class Report:
 
 
 def lint(out_dir: Path, *, jobs: int | None = None,
-         project: model.Project | None = None) -> Report:
+         project: model.Project | None = None, progress: Progress | None = None) -> Report:
     """`project`: the specs' model, for the semantic checks (`lint/semantic.py`); None skips
-    them (the output folder alone does not say which spec wrote an expression)."""
+    them (the output folder alone does not say which spec wrote an expression). `progress`
+    is called as each tool run ends: (runs done, runs in all, its file, its seconds)."""
     from obsgen.lint import semantic
 
     rules = sorted((out_dir / "prometheus" / "rules").glob("*.yaml"))
@@ -125,8 +129,12 @@ def lint(out_dir: Path, *, jobs: int | None = None,
             runnable.append((file, tool, argv, cwd))
     workers = jobs or os.cpu_count() or 1
     with scratch, ThreadPoolExecutor(max_workers=workers) as pool:
-        for found in pool.map(lambda c: _run(*c), runnable):
+        futures = {pool.submit(_timed, *c): c[0] for c in runnable}
+        for done, future in enumerate(as_completed(futures), 1):
+            found, seconds = future.result()
             findings += found
+            if progress is not None:
+                progress(done, len(futures), futures[future], seconds)
     pages = len(list((out_dir / "runbooks").rglob("*.md")))
     files = len(rules) + len(tests) + bool(am_commands) + blackbox.exists() + pages
     return Report(tuple(sorted(findings)), tuple(missing), files)
@@ -134,6 +142,12 @@ def lint(out_dir: Path, *, jobs: int | None = None,
 
 def _rel(out_dir: Path, path: Path) -> str:
     return str(out_dir / path.relative_to(out_dir))
+
+
+def _timed(file: str, tool: str, argv: list[str], cwd: Path | None
+           ) -> tuple[list[Finding], float]:
+    start = time.monotonic()
+    return _run(file, tool, argv, cwd), time.monotonic() - start
 
 
 def _run(file: str, tool: str, argv: list[str], cwd: Path | None) -> list[Finding]:
