@@ -152,9 +152,11 @@ def _inhibitions(
     page_ticket = settings.page_inhibits_ticket if settings else True
     critical_warning = settings.critical_inhibits_warning if settings else True
     rules: list[model.Inhibition] = []
+    # The labels that tell two instances of a service apart (the routing's group_by and the
+    # scope labels): an inhibition mutes the same thing, never a sibling feed or endpoint.
+    keys = dict.fromkeys((*group_labels, *scope))
+    rest = tuple(x for x in keys if x not in ("service", "slo"))
     if page_ticket:
-        keys = dict.fromkeys((*group_labels, *scope))
-        rest = tuple(x for x in keys if x not in ("service", "slo"))
         rules.append(
             model.Inhibition(
                 source=(m.one_of("severity", SEVERITY_CLASSES["page"]),
@@ -170,7 +172,7 @@ def _inhibitions(
             model.Inhibition(
                 source=(m.equal("severity", "critical"),),
                 target=(m.equal("severity", "warning"),),
-                equal=("service", *(s for s in scope if s != "service")),
+                equal=("service", *rest),
                 origin="critical_inhibits_warning",
             )
         )

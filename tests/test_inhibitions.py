@@ -1,0 +1,89 @@
+"""The generated inhibitions mute what they are for, in the seeds' words (issue 14: "inhibition
+rules that would mute alerts of other services or of another kind").
+
+amtool cannot test inhibitions, so this applies Alertmanager's rule (an alert matching the
+target matchers is muted while an alert matching the source matchers fires with the same
+values, a missing label counting as empty, for every label of `equal`) to the generated
+alertmanager.yaml and to instances of the generated alerts: each alert's own labels, plus the
+labels its expression gives the instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from obsgen import matchers
+from tests.conftest import ROOT
+
+
+def _load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _rules() -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
+        for group in _load(path).get("groups", []):
+            for rule in group.get("rules", []):
+                if "alert" in rule:
+                    labels = {k: str(v) for k, v in (rule.get("labels") or {}).items()}
+                    found[rule["alert"]] = {**labels, "alertname": rule["alert"]}
+    return found
+
+
+RULES = _rules()
+INHIBIT_RULES = _load(ROOT / "generated/alertmanager/alertmanager.yaml")["inhibit_rules"]
+
+
+def _instance(alert: str, **labels: str) -> dict[str, str]:
+    return {**RULES[alert], **labels}
+
+
+def _muted_by(target: dict[str, str], source: dict[str, str]) -> bool:
+    for rule in INHIBIT_RULES:
+        src = tuple(matchers.parse(t) for t in rule.get("source_matchers", []))
+        tgt = tuple(matchers.parse(t) for t in rule.get("target_matchers", []))
+        if (matchers.all_match(src, source) and matchers.all_match(tgt, target)
+                and all(source.get(k, "") == target.get(k, "") for k in rule.get("equal", []))):
+            return True
+    return False
+
+
+CASES = [
+    # Seed 004: the ladder escalates per data feed.
+    ("three breaching samples of dukascopy make its two-sample warning redundant",
+     ("SignalLatencyBreachCritical", {"source": "dukascopy"}),
+     ("SignalLatencyBreach", {"source": "dukascopy"}), True),
+    ("a critical breach of dukascopy leaves binance's warning to reach the on-call",
+     ("SignalLatencyBreachCritical", {"source": "dukascopy"}),
+     ("SignalLatencyBreach", {"source": "binance"}), False),
+    ("sampling errors on one feed leave another feed's breach warning alone",
+     ("SignalLatencySamplingErrored", {"source": "dukascopy"}),
+     ("SignalLatencyBreach", {"source": "binance"}), False),
+    # Seed 002: a lost trading database explains every other trading-engine alert...
+    ("a lost trading database mutes the trading engine's other alerts",
+     ("DatabaseConnectionLost", {}), ("CircuitBreakerTriggered", {"level": "account"}), True),
+    # ... and nothing of another service.
+    ("a lost trading database leaves the journal's Postgres alerts alone",
+     ("DatabaseConnectionLost", {}), ("SignalLatencyBreach", {"source": "binance"}), False),
+]
+
+
+@pytest.mark.parametrize(("words", "source", "target", "muted"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_inhibitions_in_the_seeds_words(words: str, source: tuple[str, dict[str, str]],
+                                        target: tuple[str, dict[str, str]], muted: bool) -> None:
+    assert _muted_by(_instance(target[0], **target[1]), _instance(source[0], **source[1])) \
+        is muted, words
+
+
+def test_a_critical_of_one_service_mutes_no_warning_of_another() -> None:
+    criticals = [a for a, labels in RULES.items() if labels.get("severity") == "critical"]
+    warnings = [a for a, labels in RULES.items() if labels.get("severity") == "warning"]
+    crossing = [(c, w) for c in criticals for w in warnings
+                if RULES[c]["service"] != RULES[w]["service"]
+                and _muted_by(_instance(w), _instance(c))]
+    assert crossing == []
