@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obsgen import api
+from obsgen import api, durations
 from obsgen.api import _validated
 from obsgen.build import build
 from obsgen.build.burn import WORKBOOK_POLICY, Condition, Policy, burn_windows
@@ -280,3 +280,34 @@ def test_explain_and_the_runbook_describe_a_threshold_tier_in_sli_terms(tmp_path
                 if p.startswith("runbooks/") and p.endswith("/ReflectLatencyP95High.md"))
     assert "| bad events above | over | at that rate the whole budget lasts |\n" in page
     assert "| 5% | 5m | 90d |" in page and "burn rate above" not in page
+
+
+@pytest.mark.tools
+def test_a_threshold_for_longer_than_its_window_is_proven_not_a_crash(tmp_path: Path) -> None:
+    """`for: 3h` over a 5m window: the generated scenarios burn long enough for the tier to
+    fire (they used to stop after twice the window and trip an assertion)."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "web.yaml").write_text(_service("""
+- name: availability
+  objective: 99.9
+  window: 30d
+  sli:
+    ratio:
+      errors: http_requests_total{job="web",code=~"5.."}
+      total: http_requests_total{job="web"}
+  alerts:
+    page: {threshold: {window: 5m, for: 3h}}
+"""))
+    files = api.compile_specs(specs)
+    tests = yaml.safe_load(files["prometheus/tests/web.test.yaml"])["tests"]
+    fired = [durations.parse_ms(c["eval_time"]) for t in tests
+             for c in t.get("alert_rule_test", [])
+             if c["alertname"] == "WebAvailabilityBurnRate" and c["exp_alerts"]]
+    assert fired and min(fired) >= 3 * 3600_000  # shown firing, and only after the 3h `for`
+    for path, text in files.items():
+        (tmp_path / "out" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "out" / path).write_text(text)
+    result = run_tool(find_tool("promtool"), "test", "rules", "web.test.yaml",
+                      cwd=tmp_path / "out/prometheus/tests")
+    assert result.returncode == 0, result.stdout + result.stderr

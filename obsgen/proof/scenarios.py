@@ -225,7 +225,9 @@ class _Context:
                 return self.uniform((Phase(start, total, healthy), Phase(n, total, burn),
                                      Phase(rest, total, healthy)))
 
-            fire = self.lines(burning(2 * start + 10, 1))[(alert.name, 0)].first_firing(start)
+            wait = _align((alert.for_ms or 0) // 60_000, self.step)  # a threshold's `for`
+            fire = self.lines(burning(2 * start + wait + 10, 1))[(alert.name, 0)].first_firing(
+                start)
             assert fire is not None, f"{alert.name} never fires above its threshold"
             burn_len = fire - start + self.step
             lines = self.lines(burning(burn_len, 2 * start + 10))
@@ -282,7 +284,8 @@ class _Context:
             out += [(Phase(start + down + rest, total, healthy),)] * (len(self.plan.groups) - 1)
             return tuple(out)
 
-        lines = self.lines(phases_for(start + 10, 1))
+        wait = _align(max((a.for_ms or 0) for a in alerts) // 60_000, self.step)  # `for`
+        lines = self.lines(phases_for(start + wait + 10, 1))
         fires = {a.name: lines[(a.name, 0)].first_firing(start) for a in alerts}
         assert all(f is not None for f in fires.values()), "a total outage fires every tier"
         down = max(f for f in fires.values() if f is not None) - start + self.step
