@@ -11,7 +11,7 @@ engine satisfies with synthetic series and the spec checks read.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -168,6 +168,31 @@ def children(node: Any) -> list[Any]:
     if kind in ("AggregateExpr", "ParenExpr", "UnaryExpr", "SubqueryExpr"):
         return [node.expr] + ([node.param] if kind == "AggregateExpr" and node.param else [])
     return []
+
+
+FILTERS = ("unless", "and")
+"""Binary operators whose right side only filters: its series never raise the alert."""
+
+
+def kept_labels(tree: Any) -> set[str]:
+    """Labels named in a `by (...)` clause outside any filter's right side: labels the alert's
+    series carry from the (parsed) expression."""
+    out: set[str] = set()
+    for node in alerting(tree):
+        if (type(node).__name__ == "AggregateExpr" and node.modifier is not None
+                and str(node.modifier.type).endswith("By")):
+            out |= set(node.modifier.labels)
+    return out
+
+
+def alerting(node: Any) -> Iterator[Any]:
+    """The nodes whose results can raise the alert: the right side of unless/and is skipped."""
+    yield node
+    if type(node).__name__ == "BinaryExpr" and str(node.op) in FILTERS:
+        yield from alerting(node.lhs)
+        return
+    for child in children(node):
+        yield from alerting(child)
 
 
 def read_selectors(expr: str) -> list[Selector]:

@@ -25,6 +25,11 @@ def _parser() -> Any:
     return promql_parser
 
 
+def parse(expr: str) -> Any:
+    """The syntax tree of a valid expression (ValueError otherwise)."""
+    return _parser().parse(expr)
+
+
 def parse_problem(expr: str) -> str:
     """Why `expr` is not valid PromQL for both Prometheus 2.42 and 3.x, or "" when it is."""
     try:

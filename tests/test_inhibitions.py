@@ -63,9 +63,28 @@ CASES = [
     ("sampling errors on one feed leave another feed's breach warning alone",
      ("SignalLatencySamplingErrored", {"source": "dukascopy"}),
      ("SignalLatencyBreach", {"source": "binance"}), False),
-    # Seed 002: a lost trading database explains every other trading-engine alert...
-    ("a lost trading database mutes the trading engine's other alerts",
-     ("DatabaseConnectionLost", {}), ("CircuitBreakerTriggered", {"level": "account"}), True),
+    # Seed 002: one user's breaker trip is about that user, not the admin's other warnings.
+    ("a user's circuit breaker leaves the open-positions warning alone",
+     ("CircuitBreakerTriggered", {"level": "account", "user_id": "u-17"}),
+     ("OpenPositionsHigh", {}), False),
+    ("a stopped worker leaves the order-rejection warning alone",
+     ("WorkerStopped", {"worker_name": "executor"}), ("OrderRejectionRateHigh", {}), False),
+    # Seed 001: "warn on runtime bus failures" of each feed.
+    ("a publish error of one feed leaves another feed's fallback warning alone",
+     ("TelemetryPublishFailed", {"feed": "system_validation"}),
+     ("RuntimeBusPublishFallback", {"feed": "security"}), False),
+    ("a publish error of a feed mutes that feed's fallback warning",
+     ("TelemetryPublishFailed", {"feed": "security"}),
+     ("RuntimeBusPublishFallback", {"feed": "security"}), True),
+    # Seed 002: a lost trading database explains the trading engine's failing orders...
+    ("a lost trading database mutes the order-rejection warning it causes",
+     ("DatabaseConnectionLost", {}), ("OrderRejectionRateHigh", {}), True),
+    ("a lost trading database mutes the order-execution SLO page it causes",
+     ("DatabaseConnectionLost", {}), ("TradingEngineOrderExecutionBurnRate", {}), True),
+    ("database connection lost does not hide a circuit breaker trip from the admin",
+     ("DatabaseConnectionLost", {}), ("CircuitBreakerTriggered", {"level": "account"}), False),
+    ("database connection lost does not hide an exchange rate limit",
+     ("DatabaseConnectionLost", {}), ("ExchangeRateLimitExceeded", {}), False),
     # ... and nothing of another service.
     ("a lost trading database leaves the journal's Postgres alerts alone",
      ("DatabaseConnectionLost", {}), ("SignalLatencyBreach", {"source": "binance"}), False),

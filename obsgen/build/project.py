@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from obsgen import model
+from obsgen import matchers, model, promql
 from obsgen.build import routing
 from obsgen.build.burn import policy_book
 from obsgen.build.deploy import deploy
@@ -28,7 +28,7 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
     plan = None
     if merged is not None:
         group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
-        plan = routing.plan(merged, group_labels, extra)
+        plan = routing.plan(merged, group_labels, extra, _instance_labels(services))
     if templates is None and settings.runbook_templates:
         templates = Path(specs.settings_file).parent / settings.runbook_templates
     return model.Project(
@@ -45,3 +45,15 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         deploy=deploy(settings.deploy, zip([d for d, _ in specs.services], services, strict=True),
                       [doc for doc, _ in specs.routing]),
     )
+
+
+def _instance_labels(services: list[model.Service]) -> set[str]:
+    """The labels that tell apart instances of the critical and warning alerts: their `by`
+    labels (a user, a feed, a worker), `slo`, and `instance` for unaggregated selectors."""
+    out = {"instance", "slo"}
+    for svc in services:
+        out |= {g for slo in svc.slos for g in slo.group_by}
+        for alert in svc.alerts:
+            if alert.severity in ("critical", "warning"):
+                out |= matchers.kept_labels(promql.parse(alert.expr))
+    return out

@@ -51,10 +51,12 @@ def merged(documents: Sequence[Routing]) -> Routing | None:
 
 
 def plan(
-    routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[str]
+    routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[str],
+    instance_labels: Iterable[str] = (),
 ) -> model.RoutingPlan:
     """The tree and inhibitions. `group_labels`: every SLO's group_by labels;
-    `scope_labels`: labels that separate deployments (Settings.rule_labels)."""
+    `scope_labels`: labels that separate deployments (Settings.rule_labels);
+    `instance_labels`: labels that tell apart instances of critical and warning alerts."""
     defaults = routing.defaults
     if defaults is None:
         raise AssertionError("validation requires defaults in a Routing document")
@@ -70,7 +72,8 @@ def plan(
         tree=root,
         receivers=tuple(_receiver(r) for r in routing.receivers),
         time_intervals=tuple(_interval(t) for t in routing.time_intervals),
-        inhibitions=_inhibitions(routing, tuple(sorted(set(group_labels))), scope),
+        inhibitions=_inhibitions(routing, tuple(sorted(set(group_labels))), scope,
+                                 tuple(sorted(set(instance_labels)))),
         teams={t.name: model.TeamInfo(description=t.description,
                                       escalation=tuple(t.escalation)) for t in routing.teams},
     )
@@ -146,7 +149,8 @@ def _timing(settings: Timing) -> dict[str, Any]:
 
 
 def _inhibitions(
-    routing: Routing, group_labels: tuple[str, ...], scope: tuple[str, ...]
+    routing: Routing, group_labels: tuple[str, ...], scope: tuple[str, ...],
+    instance_labels: tuple[str, ...] = (),
 ) -> tuple[model.Inhibition, ...]:
     settings = routing.inhibitions
     page_ticket = settings.page_inhibits_ticket if settings else True
@@ -172,7 +176,10 @@ def _inhibitions(
             model.Inhibition(
                 source=(m.equal("severity", "critical"),),
                 target=(m.equal("severity", "warning"),),
-                equal=("service", *rest),
+                # every label that tells instances apart: one user's breaker, one feed's
+                # failure mutes that user's, that feed's warnings, never the others'
+                equal=("service", *dict.fromkeys(
+                    (*rest, *(x for x in instance_labels if x != "service")))),
                 origin="critical_inhibits_warning",
             )
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from obsgen import model
 from obsgen.durations import format_seconds
-from obsgen.matchers import Matcher, children
+from obsgen.matchers import Matcher, alerting, children
 
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~",
         "MatchOp.NotRe": "!~"}
@@ -24,7 +24,6 @@ EVENT_FUNCTIONS = ("increase", "rate", "irate", "changes")
 SCOPE_LABELS = ("job", "service", "namespace", "instance", "pod", "container", "app",
                 "cluster", "deployment", "alertname")
 """Labels whose matchers tie a selector to some targets rather than the whole fleet."""
-FILTERS = ("unless", "and")
 """Binary operators whose right side only filters the left: it raises no alert itself."""
 
 
@@ -99,31 +98,10 @@ def windows(tree: Any) -> list[Window]:
     return list(dict.fromkeys(out))
 
 
-def kept_labels(tree: Any) -> set[str]:
-    """Labels named in a `by (...)` clause outside any filter's right side: labels the alert's
-    series carry from the expression."""
-    out: set[str] = set()
-    for node in _alerting(tree):
-        if (type(node).__name__ == "AggregateExpr" and node.modifier is not None
-                and str(node.modifier.type).endswith("By")):
-            out |= set(node.modifier.labels)
-    return out
-
-
-def _alerting(node: Any) -> Iterator[Any]:
-    """The nodes whose results can raise the alert: the right side of unless/and is skipped."""
-    yield node
-    if type(node).__name__ == "BinaryExpr" and str(node.op) in FILTERS:
-        yield from _alerting(node.lhs)
-        return
-    for child in children(node):
-        yield from _alerting(child)
-
-
 def event_checks(tree: Any) -> list[EventCheck]:
     """The "any event" comparisons that can raise the alert."""
     out = []
-    for node in _alerting(tree):
+    for node in alerting(tree):
         if type(node).__name__ != "BinaryExpr" or type(node.rhs).__name__ != "NumberLiteral":
             continue
         op, value = str(node.op), float(node.rhs.val)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from obsgen import conventions, model
+from obsgen import conventions, matchers, model
 from obsgen.durations import format_ms, format_seconds
 from obsgen.lint import Finding, exprs
 from obsgen.lint import metrics as lint_metrics
@@ -97,7 +97,7 @@ def _routed_labels(project: model.Project, svc: model.Service, alert: model.Aler
         classes = "; ".join(f"{k}: {', '.join(v)}" for k, v in conventions.SEVERITY_CLASSES.items())
         yield "error", (f"severity {alert.severity} is in no team delivery class ({classes}), "
                         "so no team route takes it — use one of these severities")
-    for label in sorted(exprs.kept_labels(tree) & set(OWNED)):
+    for label in sorted(matchers.kept_labels(tree) & set(OWNED)):
         value = alert.labels.get(label, alert.name if label == "alertname" else "")
         yield "warning", (
             f"the expression keeps a {label} label (by ({label})) that the rule's "
