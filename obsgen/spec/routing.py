@@ -151,8 +151,9 @@ class Inhibitions(Spec):
     page_inhibits_ticket: bool = True
     """A firing SLO page mutes the ticket of the same service, SLO and group."""
     critical_inhibits_warning: bool = True
-    """A firing critical alert mutes the warnings of the same service and group (the same
-    values of every SLO `group_by` label and rule label), never a sibling feed's."""
+    """A firing critical alert mutes the warnings of the same service and instance (the same
+    values of every SLO `group_by` label, alert `by` label, `slo`, `instance` and rule
+    label), never a sibling feed's."""
     rules: list[InhibitRule] = []
     """More rules."""
 
