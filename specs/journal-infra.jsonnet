@@ -27,6 +27,10 @@ local scraped(job) = { scrape_jobs: [{ job: job, selector: '{namespace="journal"
       { name: 'pg_bloat_ratio', type: 'gauge', labels: ['datname', 'relname'], help: 'Dead space of a table (pgstattuple), 0 to 1.' },
       { name: 'pg_slow_queries_total', type: 'counter', labels: ['datname'], help: 'Statements slower than log_min_duration_statement.' },
       { name: 'pg_stat_database_deadlocks', type: 'counter', labels: ['datname'], help: 'Deadlocks detected.' },
+      // Seed 003, "Backups: Postgres: base backup nightly + WAL", "RPO 15m". postgres_exporter's
+      // archiver age; assumption: the nightly backup job records its last success as a gauge.
+      { name: 'pg_stat_archiver_last_archive_age', type: 'gauge', help: 'Seconds since the last WAL segment was archived.' },
+      { name: 'pg_backup_last_success_timestamp_seconds', type: 'gauge', help: 'Unix time the latest nightly base backup completed.' },
     ],
     // Seed 003, dashboard 4, written in Jsonnet.
     dashboards: [{ title: 'Infra', jsonnet: 'dashboards/infra.dashboard.jsonnet' }],
@@ -77,6 +81,51 @@ local scraped(job) = { scrape_jobs: [{ job: job, selector: '{namespace="journal"
         expect: [
           { at: '10m', firing: [] },
           { at: '20m', firing: [{ namespace: 'journal', job: 'postgres', datname: 'journal', relname: 'EventOutbox' }] },
+        ],
+      }],
+    }, {
+      name: 'PostgresWalArchiveBehind',
+      // RPO 15m: a WAL segment not archived for 15 minutes is data a restore would lose.
+      // assumption: archive_timeout is at most 15m, so an idle database still archives.
+      expr: 'max by (instance) (pg_stat_archiver_last_archive_age{%s}) > 15 * 60' % pg,
+      'for': '5m',
+      severity: 'ticket',
+      summary: 'Postgres {{ $labels.instance }} has not archived WAL for {{ $value | humanizeDuration }} (RPO 15m).',
+      runbook: {
+        impact: 'A restore now would lose more than the 15 minutes of writes the RPO allows.',
+        checks: ['pg_stat_archiver: last_failed_wal and last_failed_time.', 'The archive destination (space, credentials).'],
+        actions: ['Fix the archive_command failure; the pending segments archive on their own.'],
+      },
+      tests: [{
+        name: 'WAL unarchived for 20 minutes (past the 15m RPO) opens a ticket; 10 minutes does not',
+        input_series: [{ series: 'pg_stat_archiver_last_archive_age{namespace="journal",job="postgres",instance="pg:9187"}', values: '0+60x30' }],
+        expect: [
+          { at: '10m', firing: [] },
+          { at: '19m', firing: [] },
+          { at: '22m', firing: [{ instance: 'pg:9187' }] },
+        ],
+      }],
+    }, {
+      name: 'PostgresBaseBackupMissed',
+      // "base backup nightly": no success for 26h (a night and 2h of grace, assumption).
+      expr: 'time() - max(pg_backup_last_success_timestamp_seconds{%s}) > 26 * 3600' % pg,
+      'for': '0s',  // the age only grows: the threshold is the wait
+      absent: { 'for': '1h' },
+      severity: 'ticket',
+      summary: 'No nightly Postgres base backup has completed for over 26 hours.',
+      runbook: {
+        impact: 'Point-in-time recovery needs the WAL since an older base backup; a restore takes longer than the 4h RTO.',
+        checks: ['The backup job logs of last night.', 'Space on the backup destination.'],
+        actions: ['Run the base backup now.'],
+      },
+      tests: [{
+        name: 'a missed nightly backup opens a ticket 26 hours after the last one; a nightly one stays quiet',
+        interval: '1h',
+        input_series: [{ series: 'pg_backup_last_success_timestamp_seconds{namespace="journal",job="postgres"}', values: '0x23 86400x30' }],
+        expect: [
+          { at: '24h', firing: [] },
+          { at: '49h', firing: [] },
+          { at: '51h', firing: [{}] },
         ],
       }],
     }],
