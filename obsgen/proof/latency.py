@@ -98,7 +98,7 @@ class Breakdown:
 
 
 def sum_text(terms: tuple[Term, ...]) -> str:
-    return " + ".join(f"{t.name} {format_ms(t.ms)}" for t in terms)
+    return " + ".join(f"{t.name} {format_ms(t.ms)}" for t in terms if t.ms)
 
 
 def _ranges(node: object, func: str = "") -> Iterator[tuple[str, int]]:
@@ -160,7 +160,7 @@ def window_term(expr: str) -> Term | None:
 def _detection(project: model.Project, n: model.Notification
                ) -> tuple[list[Term], str]:
     svc = next(s for s in project.services if s.name == n.service)
-    where = f"at {n.at.file}:{n.at.line}" if n.at else ""
+    where = f"of the alert at {n.at.file}:{n.at.line}" if n.at else ""
     if n.slo:
         slo = next(s for s in svc.slos if s.name == n.slo)
         plan = synthetic_inputs(slo)
@@ -174,8 +174,8 @@ def _detection(project: model.Project, n: model.Notification
         return [Term(name="detection", ms=fires, detection=True,
                      why=f"the simulated total outage fires it (obsgen explain "
                      f"{n.service}/{n.slo}; upper bound up to the {suite.step}m step)",
-                     shrink=f"a faster policy, shorter windows or a shorter `for` for the tier "
-                     f"{where}")], ""
+                     shrink=f"a faster policy, shorter windows or a shorter `for` "
+                     f"{where.replace('the alert', 'the SLO')}")], ""
     alert = next(a for a in svc.alerts if a.name == n.alert)
     terms: list[Term] = []
     if alert.consecutive is not None:
@@ -202,8 +202,11 @@ def breakdown(project: model.Project, n: model.Notification) -> Breakdown:
         terms.append(Term(name="recording", ms=n.recording_ms,
                           why="the SLO's error ratios are recorded by another rule group",
                           shrink="a shorter evaluation_interval of the service"))
+    alert_at = f" at {n.at.file}:{n.at.line}" if n.at else ""
+    own = n.evaluation_set.startswith("the alert's")
     terms.append(Term(name="evaluation", ms=n.evaluation_ms, why=n.evaluation_set,
-                      shrink=f"a shorter {n.evaluation_set.split(' (')[0]}"))
+                      shrink=f"a shorter evaluation_interval of the alert{alert_at}" if own
+                      else f"set evaluation_interval on the alert{alert_at} or its service"))
     detection, unknown = _detection(project, n)
     team = next((s.team for s in project.services if s.name == n.service), "")
     waits = []
@@ -214,8 +217,8 @@ def breakdown(project: model.Project, n: model.Notification) -> Breakdown:
             why=f"{w.kind} -> {w.receiver}: group_wait {format_ms(w.group_wait_ms)} opens a "
             f"group, group_interval {format_ms(w.group_interval_ms)} for an alert joining one "
             "already notified",
-            shrink=f"shorter group_wait and group_interval on team {team}'s {w.kind} "
-            "delivery")))
+            shrink=f"a shorter {'group_wait' if ms == w.group_wait_ms else 'group_interval'}"
+            f" on team {team}'s {w.kind} delivery")))
     return Breakdown(notification=n, terms=(*terms, *detection), waits=tuple(waits),
                      unknown=unknown)
 

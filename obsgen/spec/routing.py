@@ -194,8 +194,8 @@ class Defaults(Timing):
 
 
 class Routing(Spec):
-    """Where alerts go. Several Routing documents are merged; defaults, inhibitions and
-    alertmanager_version may be set in one of them only."""
+    """Where alerts go. Several Routing documents are merged; defaults, inhibitions,
+    cadence and alertmanager_version may be set in one of them only."""
 
     apiVersion: Literal["obsgen/v1"]
     """Always obsgen/v1."""
