@@ -38,7 +38,9 @@ alerts:
     evaluation_interval: 10s
     summary: Web is down.
   - name: WebSlow
-    expr: histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{job="web"}[10m]))) > 1
+    expr: >-
+      histogram_quantile(0.9, sum by (le)
+      (rate(http_request_duration_seconds_bucket{job="web"}[10m]))) > 1
     for: 5m
     severity: warning
     summary: Web is slow.

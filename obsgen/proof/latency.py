@@ -188,8 +188,10 @@ def _detection(project: model.Project, n: model.Notification
                           shrink=f"a shorter `for` {where}"))
     window = window_term(alert.consecutive.condition if alert.consecutive else alert.expr)
     if window is not None:
+        shrink = ("fewer failures or a shorter interval of the probe"
+                  if n.scrape_set == "the probe's interval" else window.shrink)
         terms.append(Term(name=window.name, ms=window.ms, why=window.why, detection=True,
-                          shrink=f"{window.shrink} {where}" if window.shrink else ""))
+                          shrink=f"{shrink} {where}" if window.ms else ""))
     return terms, ""
 
 
