@@ -132,8 +132,8 @@ def _explain(args: argparse.Namespace) -> int:
             sys.stdout.write(explain_alert(project, alert))
             return EXIT_OK
         raise EnvironmentProblem(
-            f"no SLO or plain alert {args.slo!r} in {args.specs} — an SLO: "
-            f"{', '.join(available(project))}; or <service>/<AlertName>")
+            f"no SLO or plain alert {args.slo!r} in {args.specs} — one of: "
+            f"{', '.join(available(project))}, or a plain alert as <service>/<AlertName>")
     sys.stdout.write(explain(slo, project))
     return EXIT_OK
 
