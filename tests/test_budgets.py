@@ -236,3 +236,49 @@ def test_an_alerts_own_budget_of_30s_holds_for_the_breaker_and_25s_does_not(
     assert problem.path.endswith(".notify_within") and problem.path.startswith("alerts[")
     assert textwrap.shorten(problem.message, 200).startswith(
         "alert CircuitBreakerTriggered (trading-engine) can take 30s from the incident")
+
+
+RAW = """\
+apiVersion: obsgen/v1
+kind: Service
+metadata: {name: web, team: web}
+slos:
+  - name: fresh
+    objective: 99
+    window: 28d
+    sli:
+      raw:
+        error_ratio: avg_over_time((web_batch_age_seconds{job="web"} > bool 3600)[{{window}}:1m])
+"""
+
+
+def test_a_budget_it_cannot_check_fails_unless_counted_from_the_condition(
+        tmp_path: Path) -> None:
+    """A raw SLI has no simulated detection: a budget from the incident is unverifiable."""
+    routing = ROUTING.replace("notify_within: 10m", "notify_within: 1h")
+    with pytest.raises(SpecError) as raised:
+        _project(tmp_path, service=RAW, routing=routing)
+    [problem] = raised.value.diagnostics
+    assert problem.path == "teams[0].page.notify_within"
+    assert "detection time is not derived" in problem.message
+    assert "notify_from: condition" in problem.hint
+    p = _project(tmp_path, service=RAW, routing=routing.replace(
+        "notify_within: 1h", "notify_within: 1h\n      notify_from: condition"))
+    [check] = latency.breakdown(p, next(n for n in p.notifications.values()
+                                        if n.slo and n.budget is None
+                                        and any(w.kind == "page" for w in n.waits))).checks()
+    assert check.checked and not check.over()
+
+
+def test_explain_prints_a_plain_alerts_breakdown_and_every_budget(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from obsgen import cli
+
+    specs = str(ROOT / "specs")
+    assert cli.main(["explain", "--specs", specs, "trading-engine/CircuitBreakerTriggered"]) == 0
+    text = capsys.readouterr().out
+    assert "notified at worst 30s after the incident starts" in text
+    assert "budget 45s from the condition (team trading-platform's page delivery): 30s, " \
+           "within it" in text
+    assert cli.main(["explain", "--specs", specs, "--budgets"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("0 of ")

@@ -247,12 +247,24 @@ def describe(b: Breakdown, indent: str = "  ") -> list[str]:
 
 
 def problems(project: model.Project) -> list[Diagnostic]:
-    """Every budget the worst case exceeds, located at the budget, naming the largest term."""
+    """Every budget the worst case exceeds, located at the budget, naming the largest term;
+    and every budget counted from the incident of an alert whose detection is not derived
+    (an SLO tier obsgen cannot simulate): it could not be checked."""
     found = []
     for n in project.notifications.values():
         if n.budget is None and not any(w.budget for w in n.waits):
             continue
-        for c in breakdown(project, n).checks():
+        b = breakdown(project, n)
+        for c in b.checks():
+            if not c.checked:
+                at = c.budget.at
+                found.append(Diagnostic(
+                    at.file, at.line, at.col, at.path,
+                    f"alert {n.alert} ({n.service}) has a budget counted from the incident, "
+                    f"but its detection time is not derived: {b.unknown}",
+                    "count the budget from the condition (notify_from: condition), which "
+                    "leaves the detection out"))
+                continue
             if not c.over():
                 continue
             largest = max((t for t in c.terms if t.shrink), key=lambda t: t.ms)
