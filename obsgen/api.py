@@ -46,12 +46,29 @@ def load(specs_dir: Path) -> list[Document]:
 
 
 def _validated(documents: Sequence[Document]) -> tuple[ValidSpecs, list[Diagnostic]]:
-    """The spec checks, then the checks that need built alerts (on what validated)."""
+    """The spec checks, then the checks that need built alerts (on what validated), then,
+    when all pass and some delivery states notify_within, the notification-time budgets
+    (they need the built project and the simulation)."""
     from obsgen.build import checks
     from obsgen.spec.validate import validate
 
     specs, problems = validate(documents)
-    return specs, [*problems, *checks.problems(specs)]
+    problems = [*problems, *checks.problems(specs)]
+    if not problems and _has_budgets(specs):
+        from obsgen.build import build
+        from obsgen.proof import latency
+
+        problems = latency.problems(build(specs))
+    return specs, problems
+
+
+def _has_budgets(specs: ValidSpecs) -> bool:
+    if not specs.routing_checked:
+        return False
+    teams = [t for _, r in specs.routing for t in r.teams]
+    deliveries = [d for t in teams for d in (t.page, t.ticket, t.info, t.mirror, *t.routes)]
+    return (any(d is not None and d.notify_within for d in deliveries)
+            or any(a.notify_within for _, s in specs.services for a in s.alerts))
 
 
 def compile_documents(

@@ -108,17 +108,33 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from obsgen import api
-    from obsgen.proof.explain import available, bands, explain, find
+    from obsgen.proof.explain import (
+        available,
+        bands,
+        budgets,
+        explain,
+        explain_alert,
+        find,
+        find_alert,
+    )
 
     project = api.project(args.specs)
     if args.all:
         sys.stdout.write(bands(project))
         return EXIT_OK
+    if args.budgets:
+        sys.stdout.write(budgets(project))
+        return EXIT_OK
     slo = find(project, args.slo)
     if slo is None:
+        alert = find_alert(project, args.slo)
+        if alert is not None:
+            sys.stdout.write(explain_alert(project, alert))
+            return EXIT_OK
         raise EnvironmentProblem(
-            f"no SLO {args.slo!r} in {args.specs} — one of: {', '.join(available(project))}")
-    sys.stdout.write(explain(slo))
+            f"no SLO or plain alert {args.slo!r} in {args.specs} — one of: "
+            f"{', '.join(available(project))}, or a plain alert as <service>/<AlertName>")
+    sys.stdout.write(explain(slo, project))
     return EXIT_OK
 
 
@@ -179,9 +195,13 @@ def parser() -> argparse.ArgumentParser:
         if name == "explain":
             which = cmd.add_mutually_exclusive_group(required=True)
             which.add_argument("slo", metavar="SERVICE/SLO", nargs="?",
-                               help="e.g. edge/login-availability")
+                               help="e.g. edge/login-availability, or a plain alert: "
+                               "trading-engine/CircuitBreakerTriggered")
             which.add_argument("--all", action="store_true",
                                help="every SLO's band of steady burns that never alert")
+            which.add_argument("--budgets", action="store_true",
+                               help="every alert under a notification-time budget "
+                               "(notify_within): its worst case, term by term")
         if name == "diff":
             side = cmd.add_mutually_exclusive_group(required=True)
             side.add_argument("--base", metavar="REF",

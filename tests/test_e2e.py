@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from obsgen import api
-from obsgen.dev.e2e import stack
+from obsgen.dev.e2e import stack, verify
 from obsgen.dev.e2e.run import Result, Tools, run
 from obsgen.dev.e2e.scenario import Scenario, expectations
 from tests.conftest import ROOT, find_tool
@@ -40,6 +40,10 @@ def _tools() -> Tools:
     return Tools(find_tool("prometheus"), find_tool(alertmanager), find_tool(exporter))
 
 
+def _worst() -> verify.Worst:
+    return verify.worst_cases(api.project(SPECS))
+
+
 def _run(generated: Path, tmp_path: Path, tamper: Callable[[Path], None] | None = None,
          edit: Callable[[dict[str, object]], None] | None = None) -> Result:
     """A run over a copy of `generated`, its alertmanager.yaml edited by `edit` first."""
@@ -52,7 +56,7 @@ def _run(generated: Path, tmp_path: Path, tamper: Callable[[Path], None] | None 
         path.write_text(yaml.safe_dump(config))
     work = tmp_path / "run"
     work.mkdir()
-    result = run(out, SCENARIO, work, _tools(), tamper)
+    result = run(out, SCENARIO, work, _tools(), tamper, worst=_worst())
     print(result.report())
     return result
 
@@ -151,3 +155,30 @@ def test_a_message_without_the_summary_and_runbook_link_fails_the_run(
                for p in result.verdict.problems), result.report()
     assert any("at web-slack (slack): the message lacks the runbook_url" in p
                for p in result.verdict.problems), result.report()
+
+
+def test_every_delivery_has_a_computed_worst_case(generated: Path) -> None:
+    worst = _worst()
+    expected = expectations(generated, Scenario.load(SCENARIO))
+    promised = {(e.alert, r) for e in expected.values() for r in e.receivers}
+    assert promised <= set(worst)
+    assert worst[("ShopDatabaseDown", "web-pagerduty")] == (20.0, 5.0)
+
+
+@pytest.mark.tools
+def test_a_delivery_slower_than_its_worst_case_fails_the_run(
+        generated: Path, tmp_path: Path) -> None:
+    """Alertmanager made slower than the specs say (the web pages' group_wait 1s -> 9s): the
+    measured deliveries exceed the worst cases computed from the specs."""
+    def slow_pages(config: dict[str, object]) -> None:
+        web = next(r for r in config["route"]["routes"]  # type: ignore[index]
+                   if r["matchers"] == ['team="web"'])
+        pages = [r for r in web["routes"] if r.get("receiver") == "web-pagerduty"]
+        assert pages
+        for route in pages:
+            route["group_wait"] = route["group_interval"] = "9s"
+
+    result = _run(generated, tmp_path, edit=slow_pages)
+    assert not result.ok
+    assert any("delivered to web-pagerduty (pagerduty)" in p and "over the computed worst case"
+               in p for p in result.verdict.problems), result.report()

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from obsgen import matchers, model, promql
 from obsgen.build import routing
+from obsgen.build.budgets import delivery_budgets, notifications
 from obsgen.build.burn import policy_book
 from obsgen.build.deploy import deploy
 from obsgen.build.service import build_service
+from obsgen.spec.routing import Cadence
 from obsgen.spec.service import Settings
 from obsgen.spec.validate import ValidSpecs
 
@@ -25,10 +27,15 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
                               grafana_url=grafana_url, policies=policies)
                 for doc, svc in specs.services]
     merged = routing.merged([spec for _, spec in specs.routing])
-    plan = None
+    plan, notified = None, {}
     if merged is not None:
         group_labels = {g for s in services for slo in s.slos for g in slo.group_by}
-        plan = routing.plan(merged, group_labels, extra, _instance_labels(services))
+        plan = routing.plan(merged, group_labels, extra, delivery_budgets(specs.routing),
+                            _instance_labels(services))
+        notified = notifications(
+            merged.cadence or Cadence(),
+            [(doc, svc, built) for (doc, svc), built in zip(specs.services, services,
+                                                            strict=True)], plan)
     if templates is None and settings.runbook_templates:
         templates = Path(specs.settings_file).parent / settings.runbook_templates
     return model.Project(
@@ -44,6 +51,7 @@ def build(specs: ValidSpecs, templates: Path | None = None) -> model.Project:
         grafana_dashboards_path=settings.grafana_dashboards_path,
         deploy=deploy(settings.deploy, zip([d for d, _ in specs.services], services, strict=True),
                       [doc for doc, _ in specs.routing]),
+        notifications=notified,
     )
 
 

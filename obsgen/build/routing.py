@@ -16,7 +16,7 @@ at compile time that every alert reaches its team.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from obsgen import conventions, model
@@ -40,7 +40,7 @@ def merged(documents: Sequence[Routing]) -> Routing | None:
     """All Routing documents as one (validation has rejected conflicting settings)."""
     if not documents:
         return None
-    single = {"alertmanager_version", "defaults", "inhibitions"}
+    single = {"alertmanager_version", "defaults", "inhibitions", "cadence"}
     values: dict[str, object] = {"apiVersion": "obsgen/v1", "kind": "Routing"}
     for doc in documents:
         for name in single & doc.model_fields_set:
@@ -50,13 +50,19 @@ def merged(documents: Sequence[Routing]) -> Routing | None:
     return Routing.model_construct(**values)  # type: ignore[arg-type]
 
 
+BudgetKey = tuple[str, str, int]
+"""(team, delivery kind, index of the team's route; 0 for the other kinds)."""
+
+
 def plan(
     routing: Routing, group_labels: Iterable[str], scope_labels: Iterable[str],
+    budgets: Mapping[BudgetKey, model.Budget] | None = None,
     instance_labels: Iterable[str] = (),
 ) -> model.RoutingPlan:
     """The tree and inhibitions. `group_labels`: every SLO's group_by labels;
-    `scope_labels`: labels that separate deployments (Settings.rule_labels);
-    `instance_labels`: labels that tell apart instances of critical and warning alerts."""
+    `scope_labels`: labels that separate deployments (Settings.rule_labels); `budgets`: each
+    delivery's notify_within, located (`build/budgets.delivery_budgets`); `instance_labels`:
+    labels that tell apart instances of critical and warning alerts."""
     defaults = routing.defaults
     if defaults is None:
         raise AssertionError("validation requires defaults in a Routing document")
@@ -64,7 +70,8 @@ def plan(
         kind="root",
         receiver=defaults.receiver,
         **_timing(defaults),
-        routes=tuple(_team_node(t) for t in sorted(routing.teams, key=lambda t: t.name)),
+        routes=tuple(_team_node(t, budgets or {})
+                     for t in sorted(routing.teams, key=lambda t: t.name)),
     )
     scope = tuple(sorted(set(scope_labels)))
     return model.RoutingPlan(
@@ -100,19 +107,22 @@ def _interval(interval: TimeIntervalSpec) -> model.TimeInterval:
         ) for span in interval.time_intervals))
 
 
-def _team_node(team: Team) -> model.RouteNode:
+def _team_node(team: Team, budgets: Mapping[BudgetKey, model.Budget]) -> model.RouteNode:
     mute = tuple(team.mute_time_intervals)
     children: list[model.RouteNode] = []
     if team.mirror:
-        children += _deliveries("mirror", (), team.mirror, mute, last_continues=True)
-    for route in team.routes:
+        children += _deliveries("mirror", (), team.mirror, mute, last_continues=True,
+                                budget=budgets.get((team.name, "mirror", 0)))
+    for i, route in enumerate(team.routes):
         children += _deliveries(
-            "route", tuple(m.parse(t) for t in route.matchers), route, mute, route.continue_
+            "route", tuple(m.parse(t) for t in route.matchers), route, mute, route.continue_,
+            budget=budgets.get((team.name, "route", i)),
         )
     for tier, severities in SEVERITY_CLASSES.items():
         delivery: Delivery | None = getattr(team, tier)
         if delivery:
-            children += _deliveries(tier, (m.one_of("severity", severities),), delivery, mute)
+            children += _deliveries(tier, (m.one_of("severity", severities),), delivery, mute,
+                                    budget=budgets.get((team.name, tier, 0)))
     return model.RouteNode(kind="team", matchers=(m.equal("team", team.name),),
                            routes=tuple(children))
 
@@ -123,6 +133,7 @@ def _deliveries(
     delivery: Delivery | Route,
     team_mute: tuple[str, ...],
     last_continues: bool = False,
+    budget: model.Budget | None = None,
 ) -> list[model.RouteNode]:
     """One sibling route per receiver: all but the last continue, so each gets the alert."""
     mute = tuple(dict.fromkeys((*team_mute, *delivery.mute_time_intervals)))
@@ -136,6 +147,7 @@ def _deliveries(
             **_timing(delivery),
             active_time_intervals=tuple(delivery.active_time_intervals),
             mute_time_intervals=mute,
+            budget=budget,
         )
         for i, name in enumerate(names)
     ]

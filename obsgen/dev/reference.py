@@ -94,6 +94,7 @@ ORDER = (
     "TimeRange",
     "Inhibitions",
     "InhibitRule",
+    "Cadence",
 )
 
 

@@ -10,8 +10,10 @@ reaches a target, the proof engine or the router, and nothing here imports them
     routing.py     the Alertmanager routing plan: route tree, receivers, inhibitions
     dashboards.py  the dashboards a spec describes
     deploy.py      where the output is deployed (Settings.deploy)
+    budgets.py     notification-time budgets: each alert's cadence, routes and budget
 """
 
+from obsgen.model.budgets import Budget, Notification, Wait
 from obsgen.model.core import (
     SLI,
     SLO,
@@ -55,10 +57,10 @@ from obsgen.model.routing import (
 )
 
 __all__ = [
-    "SLI", "SLO", "Alert", "AlertTest", "BurnWindow", "Consecutive", "DashboardPanel",
+    "SLI", "SLO", "Alert", "AlertTest", "Budget", "BurnWindow", "Consecutive", "DashboardPanel",
     "DashboardRow", "DashboardTarget", "Deploy", "Inhibition", "Integration", "Location",
-    "Metric", "Probe", "ProbeKind", "Project", "Receiver",
+    "Metric", "Notification", "Probe", "ProbeKind", "Project", "Receiver",
     "RouteKind", "RouteNode", "RoutingPlan", "Runbook", "SLIKind", "SLOAlert", "SLOTest", "Service",
     "ServiceDashboard", "TeamInfo", "ThresholdStep", "Tier", "TimeInterval", "TimeSpan",
-    "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
+    "Wait", "Watch", "WatchKind", "exhaustion_s", "fmt_decimal",
 ]

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from obsgen.matchers import Selector
+from obsgen.model.budgets import Notification
 from obsgen.model.dashboards import ServiceDashboard
 from obsgen.model.deploy import Deploy
 from obsgen.model.routing import RoutingPlan
@@ -275,3 +276,6 @@ class Project:
     """A folder of runbook templates overriding the defaults; empty: the defaults only."""
     deploy: Deploy = field(default_factory=Deploy)
     """Settings.deploy: the forms written besides the plain files."""
+    notifications: Mapping[str, Notification] = field(default_factory=dict)
+    """Alert name -> how it is notified and its budget (every routed alert; empty without
+    Routing documents)."""

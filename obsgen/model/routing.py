@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from obsgen.matchers import Matcher
+from obsgen.model.budgets import Budget
 
 RouteKind = Literal["root", "team", "mirror", "route", "page", "ticket", "info"]
 ReceiverKind = Literal["email", "jira", "msteams", "opsgenie", "pagerduty", "slack", "sms",
@@ -31,6 +32,8 @@ class RouteNode:
     active_time_intervals: tuple[str, ...] = ()
     mute_time_intervals: tuple[str, ...] = ()
     routes: tuple[RouteNode, ...] = ()
+    budget: Budget | None = None
+    """The delivery's notify_within (not written to Alertmanager: obsgen checks it)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,7 @@
-"""`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures;
-`obsgen explain --all`: every SLO's band of steady burns that never alert.
+"""`obsgen explain <service>/<slo>`: what each alert tier of an SLO does, in figures, and
+how fast it is notified; `obsgen explain <service>/<Alert>`: a plain alert's notification
+worst case; `obsgen explain --all`: every SLO's band of steady burns that never alert;
+`obsgen explain --budgets`: every alert under a notification-time budget.
 
 The timings come from `obsgen.proof.scenarios`, the code that writes the generated promtool tests,
 so every figure printed here is one that `promtool test rules` checks. The closing
@@ -12,9 +14,9 @@ from decimal import Decimal
 
 from obsgen import model
 from obsgen.conventions import tests_path
-from obsgen.durations import format_seconds
+from obsgen.durations import format_ms, format_seconds
 from obsgen.model import fmt_decimal
-from obsgen.proof import sensitivity, suites
+from obsgen.proof import latency, sensitivity, suites
 from obsgen.proof.traffic import synthetic_inputs
 
 
@@ -24,8 +26,39 @@ def find(project: model.Project, target: str) -> model.SLO | None:
                  for slo in svc.slos if slo.name == name), None)
 
 
+def find_alert(project: model.Project, target: str) -> model.Notification | None:
+    """The notification of a plain alert named `<service>/<AlertName>`."""
+    service, _, name = target.partition("/")
+    found = project.notifications.get(name)
+    return found if found is not None and found.service == service and not found.slo else None
+
+
 def available(project: model.Project) -> list[str]:
     return [f"{svc.name}/{slo.name}" for svc in project.services for slo in svc.slos]
+
+
+def explain_alert(project: model.Project, notification: model.Notification) -> str:
+    """A plain alert: how fast it is notified, term by term, and its budgets."""
+    n = notification
+    lines = [f"{n.service}/{n.alert}: from the incident's start to the notification",
+             *latency.describe(latency.breakdown(project, n))]
+    return "\n".join(lines) + "\n"
+
+
+def budgets(project: model.Project) -> str:
+    """`obsgen explain --budgets`: one line per alert and budget, then a count."""
+    lines, over = [], 0
+    for n in sorted(project.notifications.values(), key=lambda n: (n.service, n.alert)):
+        b = latency.breakdown(project, n)
+        for c in b.checks():
+            over += c.over()
+            worst = (format_ms(c.worst_ms) if c.checked else "not derived")
+            lines.append(f"{n.service}/{n.alert}: {worst} from the {c.budget.counted_from} "
+                         f"(budget {format_ms(c.budget.ms)}, {c.budget.source}"
+                         f"{', OVER' if c.over() else ''}): {latency.sum_text(c.terms)}")
+    count = len(lines)
+    lines.append(f"{over} of {count} budget{'s' if count != 1 else ''} exceeded")
+    return "\n".join(lines) + "\n"
 
 
 def _minutes(minutes: int) -> str:
@@ -46,7 +79,8 @@ def _condition(slo: model.SLO, alert: model.SLOAlert, w: model.BurnWindow) -> st
             f"{format_seconds(w.short_s)}: {consumed}% of the budget spent in {long}")
 
 
-def explain(slo: model.SLO) -> str:
+def explain(slo: model.SLO, project: model.Project | None = None) -> str:
+    """`project`: also each tier's notification worst case (needs the routing plan)."""
     budget_pct = fmt_decimal(slo.budget * 100)
     lines = [
         f"{slo.service}/{slo.name}: {fmt_decimal(slo.objective_percent)}% over "
@@ -83,6 +117,9 @@ def explain(slo: model.SLO) -> str:
             f"  (rules evaluated every {every}, after a healthy history as long as the "
             f"longest window; checked in generated/{tests_path(slo.service, suite.step)})",
         ]
+        notification = project.notifications.get(alert.name) if project else None
+        if project is not None and notification is not None:
+            lines += latency.describe(latency.breakdown(project, notification))
     lines += ["", *sensitivity.describe(slo)]
     return "\n".join(lines) + "\n"
 

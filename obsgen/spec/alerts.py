@@ -140,6 +140,9 @@ class AlertSpec(Spec):
     evaluation_interval: EvaluationInterval | None = None
     """This alert's rule-group interval, when it differs from the service's: the alert goes
     into its own group <service>.alerts-<interval>, e.g. 10s for a 30 s delivery budget."""
+    notify_within: Duration | None = None
+    """This alert's notification-time budget, from the incident's start to the notification
+    (detection included); overrides notify_within of the deliveries it reaches."""
     keep_firing_for: Duration | None = None
     """How long to keep firing after the condition clears (Prometheus 2.42+)."""
     severity: Severity

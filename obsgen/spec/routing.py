@@ -52,6 +52,15 @@ class Delivery(Timing):
     """Deliver only inside these time intervals (e.g. business hours for tickets)."""
     mute_time_intervals: list[IntervalName] = []
     """Deliver nothing inside these time intervals."""
+    notify_within: Duration | None = None
+    """Notification-time budget: the longest these receivers may wait for an alert, e.g.
+    30s. obsgen computes each alert's worst case (scrape, rule evaluation, detection,
+    group_wait or group_interval; `obsgen explain` shows it) and rejects a budget it cannot
+    meet. Outside active_time_intervals the wait for the interval is not counted."""
+    notify_from: Literal["incident", "condition"] = "incident"
+    """What notify_within counts from: the incident's start (the alert's detection time
+    included: for, consecutive samples, range windows, an SLO tier's burn), or the moment
+    the alert's condition holds in full (scrape, evaluation and Alertmanager's wait only)."""
 
 
 class Route(Delivery):
@@ -61,6 +70,18 @@ class Route(Delivery):
     """Alertmanager matchers on the alert's labels, e.g. alertname="WeeklyReportDeliveryFailed"."""
     continue_: bool = Field(default=False, alias="continue")
     """Also deliver through the team's page/ticket/info routes."""
+
+
+class Cadence(Spec):
+    """How often the Prometheus that runs the rules scrapes and evaluates: the first terms
+    of every alert's notification worst case."""
+
+    scrape_interval: Duration = "1m"
+    """The scrape interval of the alerts' inputs (Prometheus' global scrape_interval, 1m
+    unless configured)."""
+    evaluation_interval: Duration = "1m"
+    """Prometheus' global evaluation_interval: the interval of rule groups without their own
+    (services without evaluation_interval)."""
 
 
 class Team(Spec):
@@ -174,8 +195,8 @@ class Defaults(Timing):
 
 
 class Routing(Spec):
-    """Where alerts go. Several Routing documents are merged; defaults, inhibitions and
-    alertmanager_version may be set in one of them only."""
+    """Where alerts go. Several Routing documents are merged; defaults, inhibitions,
+    cadence and alertmanager_version may be set in one of them only."""
 
     apiVersion: Literal["obsgen/v1"]
     """Always obsgen/v1."""
@@ -194,3 +215,6 @@ class Routing(Spec):
     """Named time intervals: business hours, maintenance windows."""
     inhibitions: Inhibitions | None = None
     """Inhibition rules; obsgen's two defaults apply when unset."""
+    cadence: Cadence | None = None
+    """The scrape and evaluation intervals the notification-time budgets assume (1m each
+    when unset, Prometheus' defaults); in one Routing document only."""

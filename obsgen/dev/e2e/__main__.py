@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from obsgen import api
+from obsgen.dev.e2e import verify
 from obsgen.dev.e2e.run import Tools, run
 
 NAMES = {"prometheus": ("prometheus",), "alertmanager": ("alertmanager", "prometheus-alertmanager"),
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         out, work = Path(tmp) / "generated", Path(tmp) / "run"
         work.mkdir()
         api.generate(args.specs, out)
-        result = run(out, args.scenario, work, found)
+        result = run(out, args.scenario, work, found,
+                     worst=verify.worst_cases(api.project(args.specs)))
         print(result.report())
     return 0 if result.ok else 1
 

@@ -115,9 +115,11 @@ def _healthy_scrapes(prometheus: str) -> bool:
 
 
 def run(out: Path, scenario_file: Path, workdir: Path, tools: Tools,
-        tamper: Callable[[Path], None] | None = None) -> Result:
+        tamper: Callable[[Path], None] | None = None, worst: verify.Worst | None = None
+        ) -> Result:
     """Run the stack over `out` (a generated folder); `tamper(workdir)` may break the run's
-    files once written, before the tools start (the tests' mutations)."""
+    files once written, before the tools start (the tests' mutations); `worst`: each
+    delivery's computed worst case (`verify.worst_cases`), which the measured time must meet."""
     began = time.monotonic()
     scenario = sc.Scenario.load(scenario_file)
     expected = sc.expectations(out, scenario)
@@ -165,7 +167,7 @@ def run(out: Path, scenario_file: Path, workdir: Path, tools: Tools,
         while True:
             procs.check()
             verdict = verify.judge(inbox.snapshot(), expected, scenario, prepared.integrations,
-                                   started, out)
+                                   started, out, worst)
             now = time.time()
             if verdict.problems or (done_at is not None and now >= done_at):
                 break

@@ -5,21 +5,54 @@ receiver must get a firing message carrying the alert's labels, summary and runb
 far as its format carries them: Slack and SMS messages name only alertname and service, SMS
 has no summary), then a resolved one when the integration sends resolutions. No receiver may
 get an alert it was not promised, nor an inhibited or muted one. A receiver's credential that
-differs from its secret file, or a request a sink cannot read, is a problem too.
+differs from its secret file, or a request a sink cannot read, is a problem too. And every
+firing message must come within the worst case `proof/latency.py` computes for that alert and
+receiver (`worst_cases`, at the stack's cadence), plus `SLACK`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from obsgen import model
 from obsgen.dev.e2e.scenario import Expected, Scenario, runbook_page
 from obsgen.dev.e2e.sinks import Message
+from obsgen.proof import latency
 
 SHOWN_LABELS = {"slack": ("alertname", "service"), "sns": ("alertname", "service")}
 """What a format's message shows of the labels; the others show every label."""
 NO_SUMMARY = {"sns"}
+STACK_MS = 1000
+"""The stack's cadence: the exporter scraped and every rule group evaluated each second."""
+SLACK = 1.0
+"""Seconds the worst case does not count: the local HTTP/SMTP delivery, the exporter's switch."""
+
+Worst = Mapping[tuple[str, str], tuple[float | None, float]]
+"""(alert, receiver) -> (its budget in seconds or None, the computed worst case in seconds)."""
+
+
+def worst_cases(project: model.Project) -> dict[tuple[str, str], tuple[float | None, float]]:
+    """Each alert's worst case per receiver, from the incident's start, at the stack's cadence
+    (probe jobs keep their own interval, as the stack scrapes them)."""
+    found: dict[tuple[str, str], tuple[float | None, float]] = {}
+    for n in project.notifications.values():
+        probe = not n.scrape_set.startswith("Routing")
+        n = replace(n, scrape_ms=n.scrape_ms if probe else STACK_MS, evaluation_ms=STACK_MS,
+                    recording_ms=STACK_MS if n.recording_ms else 0)
+        b = latency.breakdown(project, n)
+        if b.unknown:
+            continue
+        shared = sum(t.ms for t in b.terms)
+        for wait, term in b.waits:
+            budget = n.budget or wait.budget
+            worst = (shared + term.ms) / 1000
+            before = found.get((n.alert, wait.receiver))
+            if before is None or worst > before[1]:
+                found[(n.alert, wait.receiver)] = (budget.ms / 1000 if budget else None, worst)
+    return found
 
 
 @dataclass(frozen=True)
@@ -34,6 +67,9 @@ class Row:
     resolved: float | None
     wants_resolved: bool
     stand_in: bool
+    budget: float | None = None
+    worst: float | None = None
+    """The computed worst case in seconds (None: not computed)."""
 
 
 @dataclass
@@ -84,7 +120,7 @@ def content_problems(message: Message, expected: Expected) -> list[str]:
 
 def judge(messages: list[Message], expected: dict[str, Expected], scenario: Scenario,
           integrations: dict[str, list[tuple[str, bool, bool]]], started: float,
-          out: Path) -> Verdict:
+          out: Path, worst: Worst | None = None) -> Verdict:
     verdict = Verdict()
     names = sorted(expected, key=len, reverse=True)
     for exp in expected.values():
@@ -123,11 +159,17 @@ def judge(messages: list[Message], expected: dict[str, Expected], scenario: Scen
                 if resolved is not None and not wants_resolved:
                     verdict.problems.append(f"{exp.alert}: {receiver} ({kind}) got a resolved "
                                             "message though it does not send resolutions")
-                verdict.rows.append(Row(
-                    exp.alert, receiver, kind,
-                    None if fired is None else fired.at - started - start,
-                    None if resolved is None else resolved.at - started - end,
-                    wants_resolved, stand_in))
+                budget, bound = (worst or {}).get((exp.alert, receiver), (None, None))
+                row = Row(exp.alert, receiver, kind,
+                          None if fired is None else fired.at - started - start,
+                          None if resolved is None else resolved.at - started - end,
+                          wants_resolved, stand_in, budget, bound)
+                if row.fired is not None and bound is not None and row.fired > bound + SLACK:
+                    verdict.problems.append(
+                        f"{exp.alert}: delivered to {receiver} ({kind}) {row.fired:.1f} s after "
+                        f"the incident started, over the computed worst case {bound:.0f} s "
+                        f"(+{SLACK:.0f} s slack)")
+                verdict.rows.append(row)
     return verdict
 
 
@@ -149,13 +191,14 @@ def table(verdict: Verdict, expected: dict[str, Expected]) -> str:
     def seconds(value: float | None, wanted: bool = True) -> str:
         return "not sent" if not wanted else "—" if value is None else f"{value:.1f} s"
 
-    lines = ["| alert | receiver | kind | delivered after incident start | resolved after "
-             "incident end |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| alert | receiver | kind | budget | worst case | delivered after incident start "
+             "| resolved after incident end |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in verdict.rows:
         kind = f"{r.kind} (webhook stand-in)" if r.stand_in else r.kind
-        lines.append(f"| {r.alert} | {r.receiver} | {kind} | {seconds(r.fired)} | "
+        lines.append(f"| {r.alert} | {r.receiver} | {kind} | {seconds(r.budget)} | "
+                     f"{seconds(r.worst)} | {seconds(r.fired)} | "
                      f"{seconds(r.resolved, r.wants_resolved)} |")
     for exp in expected.values():
         if exp.silenced_by:
-            lines.append(f"| {exp.alert} | (none: {exp.silenced_by}) | | not delivered | |")
+            lines.append(f"| {exp.alert} | (none: {exp.silenced_by}) | | | | not delivered | |")
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from obsgen.spec.routing import Delivery, Routing, Timing
 from obsgen.spec.service import ServiceSpec, Settings
 
 Located = tuple[Document, Routing]
-SINGLE = ("alertmanager_version", "defaults", "inhibitions")
+SINGLE = ("alertmanager_version", "defaults", "inhibitions", "cadence")
 DELIVERIES = ("mirror", "page", "ticket", "info")
 
 
