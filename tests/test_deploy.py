@@ -380,6 +380,8 @@ def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path
         "extra.yaml is not listed in resources",
         "probes/edge.yaml is listed but missing",
         "rule group 'edge.slo-alerts' differs from prometheus/rules: regenerate (obsgen generate)",
+        "the jobs ['blackbox-edge-journal-dns', 'blackbox-edge-login'] are not in both this "
+        "folder and prometheus/scrape/blackbox.yaml: regenerate (obsgen generate)",
     ]
 
 
@@ -534,3 +536,33 @@ def test_inhibitions_across_teams_are_told_apart() -> None:
     assert across(['team="web"'], ['team="ops"'], ["cluster"])
     assert across(['team="web"'], ['alertname="B"'], [])
     assert across(['alertname="A"'], ['alertname="B"'], ["cluster"])
+
+
+def test_lint_checks_the_alertmanager_configs_and_scrape_configs(
+    amc: dict[str, str], tmp_path: Path
+) -> None:
+    from obsgen.lint import deploy as lint_deploy
+
+    out = tmp_path / "out"
+    for path, text in amc.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert lint_deploy.commands(out, scratch)[1] == []
+    web = out / OPERATOR / "alertmanager/obsgen-web.yaml"
+    text = web.read_text()
+    web.write_text(text.replace("receiver: web-pagerduty", "receiver: web-slack", 1))
+    problems = lint_deploy.commands(out, scratch)[1]
+    assert problems and all("not ['web-slack', 'web-pagerduty', 'web-telegram']" in m
+                            for _, m in problems), problems
+    assert "reaches ['web-slack', 'web-slack', 'web-telegram']" in problems[0][1]
+    web.write_text(text.replace("receiver: web-pagerduty", "receiver: web-pager", 1))
+    (problem,) = lint_deploy.commands(out, scratch)[1]
+    assert problem[1] == "receiver 'web-pager' is not defined in the object"
+    web.write_text(text)
+    jobs = out / OPERATOR / "scrapeconfigs/shop.yaml"
+    jobs.write_text(jobs.read_text().replace("jobName: blackbox-shop-storefront",
+                                             "jobName: blackbox-shop-front"))
+    (problem,) = lint_deploy.commands(out, scratch)[1]
+    assert "blackbox-shop-front" in problem[1] and "blackbox-shop-storefront" in problem[1]
