@@ -566,3 +566,40 @@ def test_lint_checks_the_alertmanager_configs_and_scrape_configs(
                                              "jobName: blackbox-shop-front"))
     (problem,) = lint_deploy.commands(out, scratch)[1]
     assert "blackbox-shop-front" in problem[1] and "blackbox-shop-storefront" in problem[1]
+
+
+def _for_alertmanager_config(value: Any) -> Any:
+    """A Routing document the AlertmanagerConfig form takes: every secret path under the
+    mount convention, no time zones, Jira receivers as webhooks."""
+    if isinstance(value, dict):
+        out = {k: _for_alertmanager_config(v) for k, v in value.items() if k != "location"}
+        if "jira" in out:
+            out["webhook"] = {"url": "http://jira-relay.example.com/"}
+            del out["jira"]
+        return out
+    if isinstance(value, list):
+        return [_for_alertmanager_config(v) for v in value]
+    if isinstance(value, str) and value.startswith("/etc/alertmanager/"):
+        return "/etc/alertmanager/secrets/alertmanager-obsgen/" + value.rsplit("/", 1)[1]
+    return value
+
+
+def test_the_example_teams_as_alertmanager_configs(tmp_path: Path) -> None:
+    specs = with_deploy(tmp_path, "deploy:\n  forms: [plain, prometheus-operator]\n"
+                        "  prometheus_operator: {alertmanager: alertmanager-config}\n")
+    for path in specs.glob("*.yaml"):
+        if "kind: Routing" in path.read_text():
+            routing = [_for_alertmanager_config(d) for d in docs(path.read_text())]
+            path.write_text(yaml.safe_dump_all(routing, sort_keys=False))
+    files = api.compile_specs(specs)
+    configs = amc_objects(files)
+    assert len(configs) == 7
+    assert [m for c in configs.values() for m in validate_object(c, "monitoring")] == []
+    from obsgen import router
+
+    tree = _operator_tree(configs, "monitoring")
+    rows = yaml.safe_load(files["alertmanager/routes.test.yaml"])["routes"]
+    assert len(rows) > 100
+    for row in rows:
+        expected = [f"monitoring/obsgen-{row['labels']['team']}/{r}" for r in row["receivers"]]
+        assert router.deliver(tree, {**row["labels"], "namespace": "monitoring"}) == expected
