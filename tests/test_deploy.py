@@ -41,9 +41,13 @@ _CRDLoader.yaml_implicit_resolvers = {
 
 
 def _strict(schema: Any) -> Any:
-    """An API server prunes unknown fields silently: here they are errors."""
+    """An API server prunes unknown fields silently: here they are errors. Go's regexps
+    take `(?i)` anywhere (the AlertmanagerConfig's weekdays and months): Python only at the
+    start, where it is moved (case-insensitive throughout: slightly looser than Go)."""
     if isinstance(schema, dict):
         out = {k: _strict(v) for k, v in schema.items()}
+        if isinstance(out.get("pattern"), str) and "(?i)" in out["pattern"]:
+            out["pattern"] = "(?i)" + out["pattern"].replace("(?i)", "")
         if ("properties" in out and "additionalProperties" not in out
                 and not out.get("x-kubernetes-preserve-unknown-fields")):
             out["additionalProperties"] = False
@@ -53,12 +57,36 @@ def _strict(schema: Any) -> Any:
     return schema
 
 
+CRD_KINDS = {"PrometheusRule": "v1", "Probe": "v1", "AlertmanagerConfig": "v1alpha1",
+             "ScrapeConfig": "v1alpha1"}
+
+
 @cache
-def crd_validator(kind: str) -> Draft7Validator:
+def crd_schema(kind: str) -> dict[str, Any]:
     crd = yaml.load((CRDS / f"monitoring.coreos.com_{kind.lower()}s.yaml").read_text(),
                     Loader=_CRDLoader)
-    (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
-    return Draft7Validator(_strict(version["schema"]["openAPIV3Schema"]))
+    (version,) = [v for v in crd["spec"]["versions"] if v["name"] == CRD_KINDS[kind]]
+    schema: dict[str, Any] = _strict(version["schema"]["openAPIV3Schema"])
+    return schema
+
+
+@cache
+def crd_validator(kind: str) -> Draft7Validator:
+    return Draft7Validator(crd_schema(kind))
+
+
+def _child_routes(route: dict[str, Any], where: str) -> list[str]:
+    """An AlertmanagerConfig's child routes are free JSON in the CRD (a recursive schema):
+    the Operator decodes them as routes, so each is checked against the route's schema."""
+    schema = crd_schema("AlertmanagerConfig")["properties"]["spec"]["properties"]["route"]
+    validator = Draft7Validator(schema)
+    problems = []
+    for i, child in enumerate(route.get("routes", [])):
+        path = f"{where}.routes[{i}]"
+        problems += [f"AlertmanagerConfig {path}.{'.'.join(map(str, e.path))}: {e.message}"
+                     for e in validator.iter_errors(child)]
+        problems += _child_routes(child, path)
+    return problems
 
 
 _STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -101,10 +129,13 @@ CORE: dict[str, dict[str, Any]] = {
 
 def validate_object(obj: dict[str, Any], namespace: str) -> list[str]:
     kind = obj.get("kind", "")
-    validator = crd_validator(kind) if kind in ("PrometheusRule", "Probe") else (
-        Draft7Validator(CORE[kind]))
+    validator = crd_validator(kind) if kind in CRD_KINDS else Draft7Validator(CORE[kind])
     problems = [f"{kind} {'.'.join(map(str, e.path))}: {e.message}"
                 for e in validator.iter_errors(obj)]
+    if kind in CRD_KINDS and obj["apiVersion"] != f"monitoring.coreos.com/{CRD_KINDS[kind]}":
+        problems.append(f"{kind} apiVersion {obj['apiVersion']!r}")
+    if kind == "AlertmanagerConfig":
+        problems += _child_routes(obj["spec"]["route"], "spec.route")
     meta = obj["metadata"]
     assert set(meta) <= {"name", "namespace", "labels", "annotations"}, meta
     if not DNS_SUBDOMAIN.match(meta["name"]):
@@ -349,4 +380,226 @@ def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path
         "extra.yaml is not listed in resources",
         "probes/edge.yaml is listed but missing",
         "rule group 'edge.slo-alerts' differs from prometheus/rules: regenerate (obsgen generate)",
+        "the jobs ['blackbox-edge-journal-dns', 'blackbox-edge-login'] are not in both this "
+        "folder and prometheus/scrape/blackbox.yaml: regenerate (obsgen generate)",
     ]
+
+
+# The AlertmanagerConfig and ScrapeConfig forms (tests/golden/deploy-alertmanager-config).
+
+AMC_CASE = ROOT / "tests" / "golden" / "deploy-alertmanager-config" / "specs"
+OPERATOR = "kubernetes/prometheus-operator"
+
+
+@pytest.fixture(scope="module")
+def amc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return api.compile_specs(AMC_CASE)
+
+
+def amc_objects(files: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for t in folder(files, f"{OPERATOR}/alertmanager").values()
+            for d in docs(t)}
+
+
+def test_alertmanager_config_and_scrape_config_objects_are_valid(amc: dict[str, str]) -> None:
+    objects = [d for p, t in folder(amc, OPERATOR).items()
+               if not p.endswith("kustomization.yaml") for d in docs(t)]
+    kinds = sorted({o["kind"] for o in objects})
+    assert kinds == ["AlertmanagerConfig", "PrometheusRule", "ScrapeConfig"]
+    assert [msg for obj in objects for msg in validate_object(obj, "monitoring")] == []
+    assert not folder(amc, f"{OPERATOR}/probes")
+    kustomization = yaml.safe_load(amc[f"{OPERATOR}/kustomization.yaml"])
+    assert "alertmanager/obsgen-ops.yaml" in kustomization["resources"]
+    assert "scrapeconfigs/shop.yaml" in kustomization["resources"]
+
+
+def test_the_validation_rejects_bad_alertmanager_configs(amc: dict[str, str]) -> None:
+    ops = amc_objects(amc)["obsgen-ops"]
+    ops["spec"]["route"]["routes"][0]["matchers"][0]["matchType"] = "=="
+    ops["spec"]["route"]["routes"][1]["recevier"] = "x"
+    ops["spec"]["receivers"][0]["jiraConfigs"] = [{}]
+    assert len(validate_object(ops, "monitoring")) == 3
+
+
+def _operator_tree(configs: dict[str, dict[str, Any]], namespace: str) -> Any:
+    """The route tree the Operator assembles from AlertmanagerConfig objects (default matcher
+    strategy OnNamespace): each object's route under the root, continue: true, its
+    namespace matcher first, every receiver named <namespace>/<object>/<receiver>."""
+    from obsgen import model
+    from obsgen.matchers import Matcher
+
+    def node(route: dict[str, Any], prefix: str, top: bool) -> model.RouteNode:
+        ms = tuple(Matcher(m["name"], m["matchType"], m["value"]) for m in route.get(
+            "matchers", []))
+        return model.RouteNode(
+            kind="team" if top else "route",
+            matchers=(Matcher("namespace", "=", namespace), *ms) if top else ms,
+            receiver=prefix + route["receiver"] if "receiver" in route else None,
+            continue_=top or route.get("continue", False),
+            routes=tuple(node(r, prefix, False) for r in route.get("routes", [])))
+
+    return model.RouteNode(kind="root", receiver="operator-root", routes=tuple(
+        node(c["spec"]["route"], f"{namespace}/{name}/", True)
+        for name, c in sorted(configs.items())))
+
+
+def test_alertmanager_configs_deliver_every_alert_as_the_plain_configuration(
+    amc: dict[str, str]
+) -> None:
+    from obsgen import router
+
+    tree = _operator_tree(amc_objects(amc), "monitoring")
+    rows = yaml.safe_load(amc["alertmanager/routes.test.yaml"])["routes"]
+    assert len(rows) > 5
+    for row in rows:
+        team = row["labels"]["team"]
+        expected = [f"monitoring/obsgen-{team}/{r}" for r in row["receivers"]]
+        assert router.deliver(tree, {**row["labels"], "namespace": "monitoring"}) == expected
+        # Without the namespace label (no enforcedNamespaceLabel), OnNamespace routes nothing.
+        assert router.deliver(tree, row["labels"]) == ["operator-root"]
+
+
+def test_alertmanager_config_receivers_reference_secret_keys(amc: dict[str, str]) -> None:
+    configs = amc_objects(amc)
+    web = {r["name"]: r for r in configs["obsgen-web"]["spec"]["receivers"]}
+    ops = {r["name"]: r for r in configs["obsgen-ops"]["spec"]["receivers"]}
+    # Named in Settings.deploy.prometheus_operator.secrets:
+    assert web["web-pagerduty"]["pagerdutyConfigs"][0]["routingKey"] == {
+        "name": "alertmanager-web", "key": "pagerduty-key"}
+    assert web["web-telegram"]["telegramConfigs"][0]["botToken"] == {
+        "name": "alertmanager-web", "key": "telegram-token"}
+    # By the mount convention /etc/alertmanager/secrets/<Secret>/<key>:
+    assert web["web-slack"]["slackConfigs"][0]["apiURL"] == {
+        "name": "alertmanager-web", "key": "slack-url"}
+    assert ops["ops-email"]["emailConfigs"][0]["authPassword"] == {
+        "name": "alertmanager-ops", "key": "smtp-password"}
+    assert ops["ops-webhook"]["webhookConfigs"][0]["urlSecret"] == {
+        "name": "alertmanager-ops", "key": "relay-url"}
+    # Each object holds only its team's receivers, the defaults' receiver included.
+    assert sorted(web) == ["ops-catchall", "web-pagerduty", "web-slack", "web-telegram"]
+    assert "web-slack" not in ops
+    assert not any("_file" in json.dumps(c) for c in configs.values())
+
+
+def test_alertmanager_config_inhibitions_are_per_team(amc: dict[str, str]) -> None:
+    configs = amc_objects(amc)
+    for name, config in configs.items():
+        team = name.removeprefix("obsgen-")
+        for rule in config["spec"]["inhibitRules"]:
+            for side in ("sourceMatch", "targetMatch"):
+                assert rule[side][0] == {"name": "team", "matchType": "=", "value": team}
+    custom = [r for c in configs.values() for r in c["spec"]["inhibitRules"]
+              if r["targetMatch"][1]["value"] == "LedgerArchiveStale"]
+    assert len(custom) == 1 and custom[0]["targetMatch"][0]["value"] == "ops"
+
+
+def test_secret_paths_map_by_settings_then_by_convention() -> None:
+    from obsgen.model.deploy import secret_ref
+
+    named = {"/etc/am/x": ("s", "k")}
+    assert secret_ref("/etc/am/x", named) == ("s", "k")
+    assert secret_ref("/etc/alertmanager/secrets/am-web/slack-url", {}) == ("am-web", "slack-url")
+    assert secret_ref("/etc/alertmanager/secrets/slack-url", {}) is None
+    assert secret_ref("/etc/alertmanager/secrets/a/b/c", {}) is None
+    assert secret_ref("/etc/alertmanager/secrets/Bad_Name/key", {}) is None
+
+
+def test_scrape_configs_hold_the_plain_scrape_jobs(amc: dict[str, str]) -> None:
+    jobs = {j["job_name"]: j for j in
+            yaml.safe_load(amc["prometheus/scrape/blackbox.yaml"])["scrape_configs"]}
+    configs = [d for t in folder(amc, f"{OPERATOR}/scrapeconfigs").values() for d in docs(t)]
+    assert {c["spec"]["jobName"] for c in configs} == set(jobs)
+    for config in configs:
+        spec = config["spec"]
+        job = jobs[spec["jobName"]]
+        assert config["metadata"]["name"] == job["job_name"]
+        assert (spec["metricsPath"], spec["params"], spec["scrapeInterval"],
+                spec["scrapeTimeout"]) == (job["metrics_path"], job["params"],
+                                           job["scrape_interval"], job["scrape_timeout"])
+        assert spec["staticConfigs"] == job["static_configs"]
+        assert [(r.get("sourceLabels"), r["targetLabel"], r.get("replacement"))
+                for r in spec["relabelings"]] == [
+            (r.get("source_labels"), r["target_label"], r.get("replacement"))
+            for r in job["relabel_configs"]]
+
+
+def test_inhibitions_across_teams_are_told_apart() -> None:
+    from obsgen.build.deploy import _across_teams
+    from obsgen.spec.routing import InhibitRule
+
+    def across(source: list[str], target: list[str], equal: list[str]) -> bool:
+        return _across_teams(InhibitRule(source=source, target=target, equal=equal))
+
+    assert not across(['alertname="A"'], ['alertname="B"'], ["service"])
+    assert not across(['alertname="A"'], ['alertname="B"'], ["team", "cluster"])
+    assert not across(['team="web"', 'alertname="A"'], ['team="web"'], ["cluster"])
+    assert across(['team="web"'], ['team="ops"'], ["cluster"])
+    assert across(['team="web"'], ['alertname="B"'], [])
+    assert across(['alertname="A"'], ['alertname="B"'], ["cluster"])
+
+
+def test_lint_checks_the_alertmanager_configs_and_scrape_configs(
+    amc: dict[str, str], tmp_path: Path
+) -> None:
+    from obsgen.lint import deploy as lint_deploy
+
+    out = tmp_path / "out"
+    for path, text in amc.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert lint_deploy.commands(out, scratch)[1] == []
+    web = out / OPERATOR / "alertmanager/obsgen-web.yaml"
+    text = web.read_text()
+    web.write_text(text.replace("receiver: web-pagerduty", "receiver: web-slack", 1))
+    problems = lint_deploy.commands(out, scratch)[1]
+    assert problems and all("not ['web-slack', 'web-pagerduty', 'web-telegram']" in m
+                            for _, m in problems), problems
+    assert "reaches ['web-slack', 'web-slack', 'web-telegram']" in problems[0][1]
+    web.write_text(text.replace("receiver: web-pagerduty", "receiver: web-pager", 1))
+    (problem,) = lint_deploy.commands(out, scratch)[1]
+    assert problem[1] == "receiver 'web-pager' is not defined in the object"
+    web.write_text(text)
+    jobs = out / OPERATOR / "scrapeconfigs/shop.yaml"
+    jobs.write_text(jobs.read_text().replace("jobName: blackbox-shop-storefront",
+                                             "jobName: blackbox-shop-front"))
+    (problem,) = lint_deploy.commands(out, scratch)[1]
+    assert "blackbox-shop-front" in problem[1] and "blackbox-shop-storefront" in problem[1]
+
+
+def _for_alertmanager_config(value: Any) -> Any:
+    """A Routing document the AlertmanagerConfig form takes: every secret path under the
+    mount convention, no time zones, Jira receivers as webhooks."""
+    if isinstance(value, dict):
+        out = {k: _for_alertmanager_config(v) for k, v in value.items() if k != "location"}
+        if "jira" in out:
+            out["webhook"] = {"url": "http://jira-relay.example.com/"}
+            del out["jira"]
+        return out
+    if isinstance(value, list):
+        return [_for_alertmanager_config(v) for v in value]
+    if isinstance(value, str) and value.startswith("/etc/alertmanager/"):
+        return "/etc/alertmanager/secrets/alertmanager-obsgen/" + value.rsplit("/", 1)[1]
+    return value
+
+
+def test_the_example_teams_as_alertmanager_configs(tmp_path: Path) -> None:
+    specs = with_deploy(tmp_path, "deploy:\n  forms: [plain, prometheus-operator]\n"
+                        "  prometheus_operator: {alertmanager: alertmanager-config}\n")
+    for path in specs.glob("*.yaml"):
+        if "kind: Routing" in path.read_text():
+            routing = [_for_alertmanager_config(d) for d in docs(path.read_text())]
+            path.write_text(yaml.safe_dump_all(routing, sort_keys=False))
+    files = api.compile_specs(specs)
+    configs = amc_objects(files)
+    assert len(configs) == 7
+    assert [m for c in configs.values() for m in validate_object(c, "monitoring")] == []
+    from obsgen import router
+
+    tree = _operator_tree(configs, "monitoring")
+    rows = yaml.safe_load(files["alertmanager/routes.test.yaml"])["routes"]
+    assert len(rows) > 100
+    for row in rows:
+        expected = [f"monitoring/obsgen-{row['labels']['team']}/{r}" for r in row["receivers"]]
+        assert router.deliver(tree, {**row["labels"], "namespace": "monitoring"}) == expected

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from obsgen import conventions, router
-from obsgen.build import routing
+from obsgen.build import deploy, routing
 from obsgen.build.burn import PolicyBook, policy_book
 from obsgen.build.service import DEFAULT_MIN_EVENTS, TIERS, build_service, tier_windows
 from obsgen.conventions import BASE_WINDOW_S
@@ -40,6 +40,7 @@ def problems(specs: ValidSpecs) -> list[Diagnostic]:
         found += _tested_alerts(doc, svc)
     if specs.routing_checked:
         found += _reachability(specs, policies)
+    found += deploy.problems(specs)
     return found
 
 

@@ -68,6 +68,7 @@ ORDER = (
     "Deploy",
     "Kubernetes",
     "PrometheusOperator",
+    "SecretKeyRef",
     "GrafanaKubernetes",
     "Ruler",
     "Thanos",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-AlertmanagerForm = Literal["config-secret"]
+AlertmanagerForm = Literal["config-secret", "alertmanager-config"]
+ProbeForm = Literal["probe", "scrape-config"]
+SECRETS_MOUNT = "/etc/alertmanager/secrets/"
+"""Where the Operator mounts each Secret of the Alertmanager's `spec.secrets`, as
+<SECRETS_MOUNT><name>/<key>."""
+_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +33,9 @@ class Deploy:
     labels: Mapping[str, str] = field(default_factory=dict)
     alertmanager: AlertmanagerForm = "config-secret"
     config_secret: str = "alertmanager-obsgen"
+    secrets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """`*_file` path -> (Secret name, key), for the AlertmanagerConfig objects."""
+    probes: ProbeForm = "probe"
     sidecar_label: Mapping[str, str] = field(default_factory=lambda: {"grafana_dashboard": "1"})
     folder_annotation: str = "k8s-sidecar-target-directory"
     instance_selector: Mapping[str, str] = field(default_factory=lambda: {"dashboards": "grafana"})
@@ -38,3 +48,16 @@ class Deploy:
 
     def has(self, form: str) -> bool:
         return form in self.forms
+
+
+def secret_ref(path: str, secrets: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """The Secret (name, key) a `*_file` path stands for: Settings' mapping first, then the
+    Operator's mount convention /etc/alertmanager/secrets/<name>/<key>; None: neither."""
+    if path in secrets:
+        return secrets[path]
+    rest = path.removeprefix(SECRETS_MOUNT)
+    if rest != path and rest.count("/") == 1:
+        name, key = rest.split("/")
+        if _NAME.match(name) and _KEY.match(key):
+            return name, key
+    return None

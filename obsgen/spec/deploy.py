@@ -42,6 +42,7 @@ Namespace = Annotated[str, _k8s(_DNS_LABEL, "namespace", "monitoring")]
 ObjectName = Annotated[str, _k8s(_DNS_NAME, "object name", "alertmanager-obsgen")]
 _LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?"
                         r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 
 
@@ -60,6 +61,20 @@ def _label_value(value: str) -> str:
     return value
 
 
+def _secret_key(value: str) -> str:
+    if not _SECRET_KEY.match(value):
+        raise fail(f"{value!r} is not a valid Secret key",
+                   "use letters, digits, '-', '_' or '.', e.g. 'slack-url'")
+    return value
+
+
+def _absolute(value: str) -> str:
+    if not value.startswith("/"):
+        raise fail(f"{value!r} is not an absolute path",
+                   "write the `*_file` path exactly as the Routing document gives it")
+    return value
+
+
 ObjectLabels = dict[Annotated[str, AfterValidator(_label_key)],
                     Annotated[str, AfterValidator(_label_value)]]
 
@@ -74,16 +89,37 @@ class KubernetesSpec(Spec):
     ruleSelector and probeSelector pick the objects up."""
 
 
+class SecretKeyRef(Spec):
+    """A key of a Kubernetes Secret, in the namespace of the AlertmanagerConfig objects."""
+
+    name: ObjectName
+    """The Secret's name."""
+    key: Annotated[str, AfterValidator(_secret_key)]
+    """The key in the Secret's data."""
+
+
 class PrometheusOperatorSpec(Spec):
     """The prometheus-operator form."""
 
-    alertmanager: Literal["config-secret"] = "config-secret"
+    alertmanager: Literal["config-secret", "alertmanager-config"] = "config-secret"
     """config-secret: a Secret holding alertmanager.yaml, for the Alertmanager's
     `configSecret` (every routing feature). The receivers' `*_file` secrets are read in the
     Alertmanager pod: list their Secrets in the Alertmanager's `spec.secrets`, which the
-    Operator mounts under /etc/alertmanager/secrets/<name>/<key>."""
+    Operator mounts under /etc/alertmanager/secrets/<name>/<key>.
+    alertmanager-config: one AlertmanagerConfig (monitoring.coreos.com/v1alpha1) per team,
+    its `*_file` secrets as Secret key references (`secrets`); Jira receivers, time zones of
+    time intervals and inhibitions across teams are refused."""
     config_secret: ObjectName = "alertmanager-obsgen"
     """The name of the config-secret Secret."""
+    secrets: dict[Annotated[str, AfterValidator(_absolute)], SecretKeyRef] = {}
+    """alertmanager-config: the Secret key each `*_file` path of the Routing documents
+    stands for, e.g. {/etc/alertmanager/secrets/slack-url: {name: alertmanager-secrets,
+    key: slack-url}}. A path /etc/alertmanager/secrets/<name>/<key> (where the Operator
+    mounts the Alertmanager's `spec.secrets`) needs no entry: it is Secret <name>, key <key>."""
+    probes: Literal["probe", "scrape-config"] = "probe"
+    """How the blackbox probe jobs are written: Probe objects (monitoring.coreos.com/v1), or
+    ScrapeConfig objects (monitoring.coreos.com/v1alpha1) holding the same job as
+    prometheus/scrape/blackbox.yaml (the Prometheus' scrapeConfigSelector picks them)."""
 
 
 class GrafanaKubernetesSpec(Spec):

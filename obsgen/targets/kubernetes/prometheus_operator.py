@@ -2,11 +2,13 @@
 
 - `rules/<service>.yaml`: a `PrometheusRule` per service holding the groups of
   prometheus/rules/<service>.rules.yaml unchanged;
-- `probes/<service>.yaml`: the service's blackbox probes as `Probe` objects;
-- `alertmanager/<config_secret>.yaml`: a `Secret` holding alertmanager.yaml for the
-  Alertmanager's `configSecret`: every routing feature, the root route included (an
-  AlertmanagerConfig per team, which the Operator nests under a `namespace` matcher, is not
-  written yet);
+- `probes/<service>.yaml`: the service's blackbox probes as `Probe` objects, or (deploy
+  `prometheus_operator.probes: scrape-config`) `scrapeconfigs/<service>.yaml`: the same jobs
+  as prometheus/scrape/blackbox.yaml in `ScrapeConfig` objects (v1alpha1);
+- the Alertmanager configuration: `alertmanager/<config_secret>.yaml`, a `Secret` holding
+  alertmanager.yaml for the Alertmanager's `configSecret` (every routing feature, the root
+  route included), or (`alertmanager: alertmanager-config`) `alertmanager/obsgen-<team>.yaml`,
+  an `AlertmanagerConfig` per team (`alertmanager_config.py`);
 - `kustomization.yaml` listing them.
 """
 
@@ -18,6 +20,7 @@ from obsgen import conventions, model
 from obsgen.targets import alertmanager, blackbox, prometheus
 from obsgen.targets.kubernetes import (
     OBJECT_BYTES_MAX,
+    alertmanager_config,
     data_size,
     kustomization,
     metadata,
@@ -27,6 +30,11 @@ from obsgen.targets.kubernetes import (
 
 FOLDER = conventions.KUBERNETES_OPERATOR
 API = "monitoring.coreos.com/v1"
+ALPHA_API = "monitoring.coreos.com/v1alpha1"
+
+
+def scrape_configs_path(service: str) -> str:
+    return f"{FOLDER}/scrapeconfigs/{service}.yaml"
 
 
 def render(project: model.Project) -> dict[str, str]:
@@ -40,11 +48,17 @@ def render(project: model.Project) -> dict[str, str]:
         if groups:
             out[conventions.operator_rules_path(svc.name)] = objects(
                 head, [prometheus_rule(svc, groups, deploy)])
-        if svc.probes:
+        if svc.probes and deploy.probes == "scrape-config":
+            out[scrape_configs_path(svc.name)] = objects(
+                head, [scrape_config(p, svc.team, project.blackbox_exporter, deploy)
+                       for p in svc.probes])
+        elif svc.probes:
             out[conventions.operator_probes_path(svc.name)] = objects(
                 head, [probe(p, svc.team, project.blackbox_exporter, deploy)
                        for p in svc.probes])
-    if project.routing is not None:
+    if project.routing is not None and deploy.alertmanager == "alertmanager-config":
+        out.update(alertmanager_config.render(project))
+    elif project.routing is not None:
         out[conventions.operator_alertmanager_path(deploy.config_secret)] = config_secret(project)
     return kustomization(FOLDER, out, deploy)
 
@@ -64,6 +78,36 @@ def probe(p: model.Probe, team: str, exporter: str, deploy: model.Deploy) -> dic
     obj = blackbox.operator_probe(p, team, exporter)
     labels = obj["metadata"]["labels"]
     return {**obj, "metadata": metadata(deploy, obj["metadata"]["name"], labels)}
+
+
+_SCRAPE_KEYS = {"job_name": "jobName", "metrics_path": "metricsPath", "params": "params",
+                "scrape_interval": "scrapeInterval", "scrape_timeout": "scrapeTimeout",
+                "static_configs": "staticConfigs", "relabel_configs": "relabelings",
+                "source_labels": "sourceLabels", "target_label": "targetLabel",
+                "replacement": "replacement", "targets": "targets", "labels": "labels"}
+"""prometheus/scrape/blackbox.yaml's keys -> ScrapeConfig's; a new key of the plain job fails
+the tests instead of being dropped."""
+
+
+def scrape_config(p: model.Probe, team: str, exporter: str,
+                  deploy: model.Deploy) -> dict[str, Any]:
+    """The probe's job of prometheus/scrape/blackbox.yaml as a ScrapeConfig: `jobName` sets
+    the `job` label the SLIs select (the Operator names the job itself)."""
+    job = blackbox.scrape_job(p, exporter)
+    return {
+        "apiVersion": ALPHA_API,
+        "kind": "ScrapeConfig",
+        "metadata": metadata(deploy, p.job, {"service": p.service, "team": team}),
+        "spec": _camel_job(job),
+    }
+
+
+def _camel_job(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict) and key not in ("params", "labels"):
+        return {_SCRAPE_KEYS[k]: _camel_job(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel_job(v) for v in value]
+    return value
 
 
 def config_secret(project: model.Project) -> str:
