@@ -19,6 +19,7 @@ from typing import Any
 from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.promql import grafana_free
+from obsgen.spec.checks import panels as panel_checks
 from obsgen.spec.loader import Document
 from obsgen.spec.scope import REFUSAL_HINTS, ReadScope, lexical_name, scope_for
 from obsgen.spec.service import ServiceSpec
@@ -126,6 +127,7 @@ def problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
                                  f"dashboard {board.title!r} has the uid of dashboards"
                                  f"[{titles[key]}]", "give it a different title")
         titles.setdefault(key, i)
+        yield from panel_checks.problems(doc, i, board)
         if not board.jsonnet:
             continue
         if not board.jsonnet.endswith(SUFFIX):
