@@ -24,6 +24,9 @@ from obsgen.targets.grafana.panels import panel
 
 REDUCED = frozenset({"stat", "gauge", "bargauge", "piechart"})
 """Types that reduce each series to one value: they write `reduceOptions`."""
+TOOLTIP = frozenset({"piechart", "histogram", "state-timeline"})
+"""Types whose SDK options start with a tooltip sorted ascending (the enum's first value)
+once any option is set; they get Grafana's default, unsorted, back."""
 
 
 def spec_panel(item: model.DashboardPanel) -> Any:
@@ -38,6 +41,10 @@ def spec_panel(item: model.DashboardPanel) -> Any:
     if kind in REDUCED:
         built = built.reduce_options(common_builders.ReduceDataOptions().calcs([item.reduce])
                                      .values(False))
+    if kind in TOOLTIP:
+        built = built.tooltip(common_builders.VizTooltipOptions()
+                              .mode(common_models.TooltipDisplayMode.SINGLE)
+                              .sort(common_models.SortOrder.NONE))
     if item.mappings:
         built = built.mappings([mappings(item)])
     if item.legend is not None:
