@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grafana_foundation_sdk.builders import common as common_builders
-from grafana_foundation_sdk.builders import dashboard as builders
 from grafana_foundation_sdk.builders import (
     bargauge,
     gauge,
@@ -23,6 +21,8 @@ from grafana_foundation_sdk.builders import (
     text,
     timeseries,
 )
+from grafana_foundation_sdk.builders import common as common_builders
+from grafana_foundation_sdk.builders import dashboard as builders
 from grafana_foundation_sdk.builders import prometheus as prom
 from grafana_foundation_sdk.cog.builder import Builder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
