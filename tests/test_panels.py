@@ -95,6 +95,18 @@ def test_pie_bargauge_histogram_and_timeline_read_their_options(tmp_path: Path) 
         "1": {"text": "up", "color": "green", "index": 0},
         "0": {"text": "down", "index": 1}}}]
     assert "instant" not in states["targets"][0]
+    assert states["options"]["legend"]["showLegend"] is True, "Grafana's default, not the SDK's"
+    assert states["options"]["tooltip"] == {"mode": "single", "sort": "none"}
+
+
+def test_a_time_series_legend_keeps_the_shared_tooltip(tmp_path: Path) -> None:
+    panels = _drawn(tmp_path, _service([
+        {"title": "Lines", "targets": [{"expr": "x"}],
+         "legend": {"placement": "right", "table": True}}]))
+    options = panels["Lines"]["options"]
+    assert options["tooltip"] == {"mode": "multi", "sort": "none"}
+    assert options["legend"] == {"calcs": [], "displayMode": "table", "placement": "right",
+                                 "showLegend": True}
 
 
 @pytest.mark.parametrize(("expr", "problem"), [

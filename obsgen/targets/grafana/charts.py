@@ -24,9 +24,11 @@ from obsgen.targets.grafana.panels import panel
 
 REDUCED = frozenset({"stat", "gauge", "bargauge", "piechart"})
 """Types that reduce each series to one value: they write `reduceOptions`."""
-TOOLTIP = frozenset({"piechart", "histogram", "state-timeline"})
-"""Types whose SDK options start with a tooltip sorted ascending (the enum's first value)
-once any option is set; they get Grafana's default, unsorted, back."""
+SDK_DEFAULTED = frozenset({"piechart", "histogram", "state-timeline"})
+"""Types whose options obsgen always sets (the tooltip, the bucket mode, ...): once any
+option is set, the SDK writes all of them with its own defaults, a hidden legend and a
+tooltip sorted ascending (the enums' first values), which are not Grafana's. These get
+Grafana's: an unsorted tooltip and a visible legend, unless the spec says otherwise."""
 
 
 def spec_panel(item: model.DashboardPanel) -> Any:
@@ -41,14 +43,16 @@ def spec_panel(item: model.DashboardPanel) -> Any:
     if kind in REDUCED:
         built = built.reduce_options(common_builders.ReduceDataOptions().calcs([item.reduce])
                                      .values(False))
-    if kind in TOOLTIP:
-        built = built.tooltip(common_builders.VizTooltipOptions()
-                              .mode(common_models.TooltipDisplayMode.SINGLE)
+    if kind in SDK_DEFAULTED or (kind == "timeseries" and item.legend is not None):
+        mode = (common_models.TooltipDisplayMode.MULTI if kind == "timeseries"
+                else common_models.TooltipDisplayMode.SINGLE)
+        built = built.tooltip(common_builders.VizTooltipOptions().mode(mode)
                               .sort(common_models.SortOrder.NONE))
     if item.mappings:
         built = built.mappings([mappings(item)])
-    if item.legend is not None:
-        built = _legend(built, kind, item.legend)
+    legend = item.legend or (Legend() if kind in SDK_DEFAULTED else None)
+    if legend is not None:
+        built = _legend(built, kind, legend)
     if kind == "bargauge":
         built = built.orientation(common_models.VizOrientation(item.orientation))
     elif kind == "histogram":
