@@ -160,3 +160,16 @@ def test_trading_platform_draws_the_seed_002_panel_types() -> None:
             ("Rejected trades by reason (24h)", "piechart"),
             ("User exposure distribution", "histogram")} <= kinds
 
+
+
+def test_a_jsonnet_heatmap_reading_no_buckets_is_reported_with_the_fix() -> None:
+    from obsgen.spec.checks.dashboards import _content_problem
+
+    def board(expr: str) -> dict[str, Any]:
+        return {"panels": [{"type": "heatmap", "title": "L",
+                            "targets": [{"expr": expr, "format": "heatmap"}]}]}
+
+    found = _content_problem(board("sum by (route) (rate(x_bucket[5m]))"))
+    assert found == "panel 'L': `sum by (route)` drops `le`, the bucket bound a heatmap's rows are"
+    assert "sum by (le)" in getattr(found, "hint", "")
+    assert _content_problem(board("sum by (le) (rate(x_bucket[5m]))")) == ""

@@ -2,7 +2,8 @@
 
 A Jsonnet dashboard (`*.dashboard.jsonnet`, which spec discovery skips) is evaluated with
 the `jsonnet` package and checked like obsgen's own: a JSON object with a list of panels,
-no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing,
+no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing
+(and a heatmap's `format: heatmap` targets reading buckets by `le`, `checks/panels.py`),
 panels inside the 24-column grid without overlaps (or no positions at all: obsgen places them).
 It is read and its imports resolved like a Jsonnet spec's: only inside the specs folder and
 its library folders (`scope.ReadScope`, docs/security.md).
@@ -108,6 +109,10 @@ def _content_problem(data: dict[str, Any]) -> str:
                 found = promql.parse_problem(grafana_free(expr))
                 if found:
                     return f"panel {title!r}: invalid PromQL: {found}"
+                shape = (panel_checks.heatmap_problem(expr) if item.get("type") == "heatmap"
+                         and target.get("format") == "heatmap" else None)
+                if shape:
+                    return Refusal(f"panel {title!r}: {shape[0]}", shape[1])
     return ""
 
 
