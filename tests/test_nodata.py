@@ -103,7 +103,7 @@ def test_a_job_whose_target_is_down_for_5m_fires_target_down(tmp_path: Path) -> 
     down = {"job": "shop", "instance": "a:80", "service": "shop", "team": "web",
             "severity": "ticket"}
     _promtool(tmp_path, series, [
-        _fires("ShopShopTargetDown", "14m", None),  # down since 10m: 4 minutes
-        _fires("ShopShopTargetDown", "15m", down),
-        _fires("ShopShopTargetAbsent", "15m", None),
+        _fires("ShopTargetDown", "14m", None),  # down since 10m: 4 minutes
+        _fires("ShopTargetDown", "15m", down),
+        _fires("ShopTargetAbsent", "15m", None),
     ])

@@ -53,6 +53,8 @@ ORDER = (
     "Panel",
     "Target",
     "Threshold",
+    "Legend",
+    "ValueMapping",
     "Probe",
     "HttpProbe",
     "HttpAuth",

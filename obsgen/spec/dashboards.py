@@ -14,9 +14,15 @@ from pydantic import AfterValidator, Field, model_validator
 from obsgen import promql
 from obsgen.promql import grafana_free
 from obsgen.spec.base import Spec
+from obsgen.spec.panels import (
+    Legend,
+    PanelType,
+    QueryFormat,
+    Reduce,
+    ValueMapping,
+    panel_problem,
+)
 from obsgen.spec.types import fail
-
-PanelType = Literal["timeseries", "stat", "gauge", "table", "text"]
 
 
 def _dashboard_query(value: str) -> str:
@@ -38,7 +44,11 @@ class Target(Spec):
     legend: str = ""
     """Legend template, e.g. {{exchange}}."""
     instant: bool = False
-    """Query one instant (stat, gauge, table) rather than a range."""
+    """Query one instant rather than a range (stat, gauge, bargauge, table and piechart
+    always do)."""
+    format: QueryFormat | None = None
+    """How Grafana reads the result: heatmap (a heatmap panel's, the default there), table
+    (a table panel's) or time_series (every other panel's)."""
 
 
 class Threshold(Spec):
@@ -54,19 +64,33 @@ class Panel(Spec):
     title: str = Field(min_length=1)
     """Panel title."""
     type: PanelType = "timeseries"
-    """timeseries, stat, gauge, table or text (never the retired `graph`)."""
+    """timeseries, stat, gauge, bargauge, table, piechart, histogram, heatmap, state-timeline
+    or text (never the retired `graph`); docs/dashboards.md shows what each reads."""
     description: str = ""
     """Shown in the panel's info tooltip."""
     targets: list[Target] = []
     """PromQL queries (not for text panels)."""
     unit: str = ""
-    """Grafana unit id, e.g. percentunit, s, ms, reqps, short, currencyUSD."""
+    """Grafana unit id, e.g. percentunit, s, ms, reqps, short, currencyUSD (a heatmap's: of
+    its y axis, the bucket bounds)."""
     min: float | None = None
     """Axis or gauge minimum."""
     max: float | None = None
     """Axis or gauge maximum."""
     thresholds: list[Threshold] = []
     """Color steps, in increasing order of value."""
+    reduce: Reduce | None = None
+    """How a stat, gauge, bargauge or piechart reduces each series to one value
+    (lastNotNull when not given)."""
+    legend: Legend | None = None
+    """The legend (Grafana's default when not given: a list below the chart)."""
+    mappings: list[ValueMapping] = []
+    """Values shown as text, e.g. a state timeline's 1 as running and 0 as stalled."""
+    orientation: Literal["auto", "horizontal", "vertical"] = "auto"
+    """A bargauge's bars."""
+    bucket_size: int | None = Field(default=None, ge=1)
+    """A histogram's bucket width, in the unit of the values (Grafana picks one when not
+    given)."""
     content: str = ""
     """Markdown of a text panel."""
     width: int = Field(default=12, ge=1, le=24)
@@ -83,6 +107,10 @@ class Panel(Spec):
         elif not self.targets:
             raise fail(f"a {self.type} panel needs at least one target",
                        "add targets: [{expr: ...}]")
+        problem = panel_problem(self.type, set(self.model_fields_set), dict(self))
+        if problem:
+            raise problem
+        self._check_formats()
         values = [t.value for t in self.thresholds]
         if values and values[0] is not None:
             raise fail("the first threshold step has a value",
@@ -93,6 +121,18 @@ class Panel(Spec):
         if numbers != sorted(numbers):
             raise fail("threshold values are not increasing", "list the steps from low to high")
         return self
+
+    def _check_formats(self) -> None:
+        expected = {"heatmap": "heatmap", "table": "table"}.get(self.type, "time_series")
+        for target in self.targets:
+            if target.format not in (None, expected):
+                raise fail(f"a {self.type} panel reads its queries as {expected}, not "
+                           f"{target.format}", f"drop format: {target.format}"
+                           + (" or make this a heatmap panel" if target.format == "heatmap"
+                              else ""))
+            if target.instant and self.type in ("heatmap", "state-timeline"):
+                raise fail(f"a {self.type} panel draws a range: an instant query has none",
+                           "drop instant: true")
 
 
 class Row(Spec):

@@ -2,7 +2,8 @@
 
 A Jsonnet dashboard (`*.dashboard.jsonnet`, which spec discovery skips) is evaluated with
 the `jsonnet` package and checked like obsgen's own: a JSON object with a list of panels,
-no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing,
+no `${DS_...}` import placeholders, no retired `graph` panels, every PromQL target parsing
+(and a heatmap's `format: heatmap` targets reading buckets by `le`, `checks/panels.py`),
 panels inside the 24-column grid without overlaps (or no positions at all: obsgen places them).
 It is read and its imports resolved like a Jsonnet spec's: only inside the specs folder and
 its library folders (`scope.ReadScope`, docs/security.md).
@@ -19,6 +20,7 @@ from typing import Any
 from obsgen import conventions, promql
 from obsgen.errors import Diagnostic
 from obsgen.promql import grafana_free
+from obsgen.spec.checks import panels as panel_checks
 from obsgen.spec.loader import Document
 from obsgen.spec.scope import REFUSAL_HINTS, ReadScope, lexical_name, scope_for
 from obsgen.spec.service import ServiceSpec
@@ -107,6 +109,10 @@ def _content_problem(data: dict[str, Any]) -> str:
                 found = promql.parse_problem(grafana_free(expr))
                 if found:
                     return f"panel {title!r}: invalid PromQL: {found}"
+                shape = (panel_checks.heatmap_problem(expr) if item.get("type") == "heatmap"
+                         and target.get("format") == "heatmap" else None)
+                if shape:
+                    return Refusal(f"panel {title!r}: {shape[0]}", shape[1])
     return ""
 
 
@@ -126,6 +132,7 @@ def problems(doc: Document, svc: ServiceSpec) -> Iterator[Diagnostic]:
                                  f"dashboard {board.title!r} has the uid of dashboards"
                                  f"[{titles[key]}]", "give it a different title")
         titles.setdefault(key, i)
+        yield from panel_checks.problems(doc, i, board)
         if not board.jsonnet:
             continue
         if not board.jsonnet.endswith(SUFFIX):

@@ -26,6 +26,7 @@ from obsgen.durations import format_seconds
 from obsgen.model import fmt_decimal
 from obsgen.promql import grafana_free
 from obsgen.targets.grafana import grid
+from obsgen.targets.grafana.charts import spec_panel
 from obsgen.targets.grafana.panels import (
     PanelBuilder,
     complete,
@@ -153,12 +154,7 @@ def spec_dashboard(svc: model.Service, board: model.ServiceDashboard) -> dict[st
     for row in board.rows:
         built = built.with_row(builders.Row(row.title))
         for item in row.panels:
-            built = built.with_panel(panel(
-                item.type, item.title, width=item.width, height=item.height,
-                items=[(t.expr, t.legend) for t in item.targets], unit=item.unit,
-                description=item.description, minimum=item.min, maximum=item.max,
-                steps=[(s.value, s.color) for s in item.thresholds] or None,
-                instant=any(t.instant for t in item.targets), content=item.content))
+            built = built.with_panel(spec_panel(item))
     return to_dict(built)
 
 
