@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import yaml
 
 # pytest imports this file as `conftest`, the test modules as `tests.conftest`: make them one
 # module, so that the tool guard below has one state and patches subprocess once.
@@ -119,3 +120,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def generated_alerts() -> dict[str, dict[str, str]]:
+    """Every alert of generated/prometheus/rules: its own labels plus alertname."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
+        for group in load_yaml(path).get("groups", []):
+            for rule in group.get("rules", []):
+                if "alert" in rule:
+                    labels = {k: str(v) for k, v in (rule.get("labels") or {}).items()}
+                    found[rule["alert"]] = {**labels, "alertname": rule["alert"]}
+    return found

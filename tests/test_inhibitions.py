@@ -9,33 +9,13 @@ labels its expression gives the instance."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
 
 from obsgen import matchers
-from tests.conftest import ROOT
+from tests.conftest import ROOT, generated_alerts, load_yaml
 
-
-def _load(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _rules() -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
-        for group in _load(path).get("groups", []):
-            for rule in group.get("rules", []):
-                if "alert" in rule:
-                    labels = {k: str(v) for k, v in (rule.get("labels") or {}).items()}
-                    found[rule["alert"]] = {**labels, "alertname": rule["alert"]}
-    return found
-
-
-RULES = _rules()
-INHIBIT_RULES = _load(ROOT / "generated/alertmanager/alertmanager.yaml")["inhibit_rules"]
+RULES = generated_alerts()
+INHIBIT_RULES = load_yaml(ROOT / "generated/alertmanager/alertmanager.yaml")["inhibit_rules"]
 
 
 def _instance(alert: str, **labels: str) -> dict[str, str]:

@@ -11,31 +11,14 @@ generated alert ends on.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from obsgen import matchers
-from tests.conftest import ROOT
+from tests.conftest import ROOT, generated_alerts, load_yaml
 
 WINDOW = "journal-maintenance"
-
-
-def _load(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _alerts() -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
-        for group in _load(path).get("groups", []):
-            for rule in group.get("rules", []):
-                if "alert" in rule:
-                    labels = {k: str(v) for k, v in (rule.get("labels") or {}).items()}
-                    found[rule["alert"]] = {**labels, "alertname": rule["alert"]}
-    return found
 
 
 def _leaf(route: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
@@ -47,13 +30,13 @@ def _leaf(route: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
 
 
 def _muted(team: str) -> dict[str, tuple[str, ...]]:
-    tree = _load(ROOT / "generated/alertmanager/alertmanager.yaml")["route"]
+    tree = load_yaml(ROOT / "generated/alertmanager/alertmanager.yaml")["route"]
     return {name: tuple(_leaf(tree, labels).get("mute_time_intervals", []))
-            for name, labels in _alerts().items() if labels.get("team") == team}
+            for name, labels in generated_alerts().items() if labels.get("team") == team}
 
 
 def test_the_window_is_sunday_night_utc() -> None:
-    config = _load(ROOT / "generated/alertmanager/alertmanager.yaml")
+    config = load_yaml(ROOT / "generated/alertmanager/alertmanager.yaml")
     (window,) = [w for w in config["time_intervals"] if w["name"] == WINDOW]
     (span,) = window["time_intervals"]
     assert span["weekdays"] == ["sunday"]
@@ -69,7 +52,7 @@ def test_it_mutes_every_infra_alert_postgres_and_redis_included() -> None:
 
 @pytest.mark.parametrize("severity", ["page", "ticket"])
 def test_it_mutes_none_of_the_journals_alerts(severity: str) -> None:
-    alerts = _alerts()
+    alerts = generated_alerts()
     muted = _muted("journal")
     ours = {name for name in muted if alerts[name]["severity"] == severity}
     assert ours, severity
