@@ -33,8 +33,8 @@ from obsgen import model
 from obsgen.conventions import BASE_WINDOW_S
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
-from obsgen.proof.scenarios import Check, Detection, Scenario, Suite, step_for
-from obsgen.proof.simulate import Phase, Recorded, Timeline, simulate
+from obsgen.proof.scenarios import Detection, Scenario, Suite, checks, step_for
+from obsgen.proof.simulate import Phase, Recorded, Timeline, both, simulate
 from obsgen.proof.traffic import SyntheticInputs
 
 Phases = tuple[tuple[Phase, ...], ...]
@@ -71,9 +71,11 @@ def series_text(phases: tuple[Phase, ...], per_minute: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def record(phases: tuple[Phase, ...], per_minute: int, step: int) -> Recorded:
-    """The probe SLI's base recording rules every `step` minutes, as Prometheus 2.42 computes
-    them over the closed range [t-5m, t]: runs / 300 and (runs - successes) / 300."""
+def record(phases: tuple[Phase, ...], per_minute: int, step: int, left_open: bool = False
+           ) -> Recorded:
+    """The probe SLI's base recording rules every `step` minutes, over the closed range
+    [t-5m, t] of Prometheus 2 (or the left-open (t-5m, t] of Prometheus 3): runs / 300 and
+    (runs - successes) / 300."""
     values = samples(phases, per_minute)
     runs, good = [0], [0]
     for v in values:
@@ -83,7 +85,7 @@ def record(phases: tuple[Phase, ...], per_minute: int, step: int) -> Recorded:
     errors: list[float | None] = []
     requests: list[float | None] = []
     for m in range((len(values) - 1) // per_minute + 1):
-        last, first = m * per_minute, max(0, m * per_minute - span)
+        last, first = m * per_minute, max(0, m * per_minute - span + left_open)
         count = runs[last + 1] - runs[first]
         if m % step or not count:
             errors.append(None)
@@ -92,7 +94,7 @@ def record(phases: tuple[Phase, ...], per_minute: int, step: int) -> Recorded:
         ok = good[last + 1] - good[first]
         errors.append(float(count - ok) / BASE_WINDOW_S)
         requests.append(float(count) / BASE_WINDOW_S)
-    return Recorded(errors, requests, step)
+    return Recorded(errors, requests, step, left_open)
 
 
 def build(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
@@ -131,10 +133,14 @@ class _Context:
     def lines(self, phases: Phases) -> Lines:
         out = {}
         for g in range(len(self.plan.groups)):
-            rec = record(phases[g], self.n, self.step)
             for alert in self.slo.alerts:
-                out[(alert.name, g)] = simulate(self.slo, alert, rec)
+                out[(alert.name, g)] = self.simulated(alert, phases[g])
         return out
+
+    def simulated(self, alert: model.SLOAlert, phases: tuple[Phase, ...]) -> Timeline:
+        """`alert` on one group's runs, under Prometheus 2's and 3's range semantics."""
+        return both(simulate(self.slo, alert, record(phases, self.n, self.step, False)),
+                    simulate(self.slo, alert, record(phases, self.n, self.step, True)))
 
     def scenario(self, name: str, phases: Phases, marks: set[int], start: int) -> Scenario:
         """The scenario with checks at `marks` and at every change of state."""
@@ -147,13 +153,9 @@ class _Context:
         for line in lines.values():
             for m in line.changes(self.step):
                 found.update((m - self.step, m))
-        checks = []
-        for minute in sorted(m for m in found if m % self.step == 0 and m <= end):
-            for alert in self.slo.alerts:
-                firing = tuple(g for g in range(len(self.plan.groups))
-                               if lines[(alert.name, g)].firing[minute])
-                checks.append(Check(minute, alert.name, firing))
-        return Scenario(name, phases, checks, None, end if silent else start)
+        found = {m for m in found if m <= end}
+        return Scenario(name, phases, checks(self.slo, len(self.plan.groups), self.step,
+                                             found, lines), None, end if silent else start)
 
     def spread(self, first: tuple[Phase, ...], everywhere: bool = False) -> Phases:
         """`first` in group 0 (in every group if `everywhere`), the others healthy."""
@@ -184,6 +186,7 @@ class _Context:
                  ) -> tuple[Scenario, Detection, tuple[int, int]]:
         threshold, start = float(window.factor) * self.budget, self.start(alert)
         # Periods within the short window: every short window sees a failure.
+        fallback: tuple[int, int, int, int, int, Phases] | None = None
         for e, period in self.patterns(threshold, True, window.short_s // 60):
             def probe_phases(minutes: int, e: int = e, period: int = period) -> Phases:
                 return self.spread(self.patterned(start, e, period, minutes, 1))
@@ -199,22 +202,30 @@ class _Context:
                 continue
             phases = self.spread(self.patterned(start, e, period, burn,
                                                 quiet - start - burn + self.align(5)))
+            found = (e, period, fire, burn, quiet, phases)
             if any(line.near_tie for line in self.lines(phases).values()):
+                fallback = fallback or found  # its tied evaluations go unasserted
                 continue
-            rate = e / (self.n * period) / self.budget
-            name = (f"{_healthy(start)}, then {self._share(e, period)} ({rate:.4g}x the "
-                    f"budget rate, above the {format_seconds(window.long_s)} threshold): "
-                    f"{alert.name} fires, then resolves")
-            return (self.scenario(name, phases, set(), start),
-                    Detection(burn=rate, window_s=window.long_s, fires=fire - start,
-                              resolves=quiet - start - burn), (e, period))
+            return self._crossing(alert, window, start, *found)
+        if fallback:
+            return self._crossing(alert, window, start, *fallback)
         raise AssertionError(f"{alert.name}: no failure pattern fires above its threshold")
+
+    def _crossing(self, alert: model.SLOAlert, window: BurnWindow, start: int, e: int,
+                  period: int, fire: int, burn: int, quiet: int, phases: Phases
+                  ) -> tuple[Scenario, Detection, tuple[int, int]]:
+        rate = e / (self.n * period) / self.budget
+        name = (f"{_healthy(start)}, then {self._share(e, period)} ({rate:.4g}x the budget "
+                f"rate, above the {format_seconds(window.long_s)} threshold): {alert.name} "
+                "fires, then resolves")
+        return (self.scenario(name, phases, set(), start),
+                Detection(burn=rate, window_s=window.long_s, fires=fire - start,
+                          resolves=quiet - start - burn), (e, period))
 
     def alone(self, alert: model.SLOAlert, window: BurnWindow, phases: Phases) -> int | None:
         """When the alert would first fire (group 0) with `window` its only condition."""
         solo = replace(alert, windows=(window,))
-        rec = record(phases[0], self.n, self.step)
-        return simulate(self.slo, solo, rec).first_firing(self.start(alert))
+        return self.simulated(solo, phases[0]).first_firing(self.start(alert))
 
     def under(self, alert: model.SLOAlert, window: BurnWindow) -> list[Scenario]:
         threshold, start = float(window.factor) * self.budget, self.start(alert)
@@ -223,7 +234,7 @@ class _Context:
         for e, period in list(self.patterns(threshold, False, limit))[:12]:
             phases = self.spread(self.patterned(start, e, period, length, self.align(5)))
             lines = self.lines(phases)
-            if any(lines[(alert.name, 0)].firing) or any(x.near_tie for x in lines.values()):
+            if lines[(alert.name, 0)].fires() or any(x.near_tie for x in lines.values()):
                 continue
             rate = e / (self.n * period) / self.budget
             name = (f"{_healthy(start)}, then {self._share(e, period)} for "
@@ -240,7 +251,7 @@ class _Context:
         for length in range(window + hold + 1, 0, -1):
             phases = self.spread(self.patterned(start, e, period, length, window + hold + 10))
             lines = self.lines(phases)
-            if any(lines[(alert.name, 0)].firing) or any(x.near_tie for x in lines.values()):
+            if lines[(alert.name, 0)].fires() or any(x.near_tie for x in lines.values()):
                 continue
             name = (f"{self._share(e, period)} for {format_seconds(length * 60)}: the "
                     f"{format_seconds(window * 60)} ratio stays above the threshold for less "

@@ -29,7 +29,7 @@ from obsgen import model
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
 from obsgen.proof import thresholds
-from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, record, simulate
+from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, both, record, simulate
 from obsgen.proof.traffic import SyntheticInputs
 
 BASE_TOTAL = 1_000_000
@@ -150,8 +150,8 @@ def _add_quiet(slo: model.SLO, plan: SyntheticInputs, suites: list[Suite]) -> No
 
 
 @lru_cache(maxsize=256)
-def _recorded(phases: tuple[Phase, ...], mode: str, step: int) -> Recorded:
-    return record(Counters.of(phases), mode, step)
+def _recorded(phases: tuple[Phase, ...], mode: str, step: int, left_open: bool) -> Recorded:
+    return record(Counters.of(phases), mode, step, left_open)
 
 
 _SIMULATED: dict[tuple[object, ...], Timeline] = {}
@@ -167,33 +167,29 @@ class _Context:
     def lines(self, phases: Phases) -> Lines:
         out = {}
         for g in range(len(self.plan.groups)):
-            rec = _recorded(phases[g], self.plan.mode, self.step)
             for alert in self.slo.alerts:
-                out[(alert.name, g)] = self._simulated(alert, rec, phases[g])
+                out[(alert.name, g)] = self._simulated(alert, phases[g])
         return out
 
-    def _simulated(self, alert: model.SLOAlert, rec: Recorded, phases: object) -> Timeline:
-        """simulate(), memoized on all it reads: a fleet of look-alike SLOs costs one run."""
-        slo = self.slo
-        key = (phases, self.plan.mode, self.step, slo.budget, slo.min_events, alert.windows,
+    def _simulated(self, alert: model.SLOAlert, phases: tuple[Phase, ...]) -> Timeline:
+        """simulate() under both range semantics, memoized on all it reads: a fleet of
+        look-alike SLOs costs one run."""
+        slo, mode = self.slo, self.plan.mode
+        key = (phases, mode, self.step, slo.budget, slo.min_events, alert.windows,
                alert.for_ms)
         if key not in _SIMULATED:
             if len(_SIMULATED) > 4096:
                 _SIMULATED.clear()
-            _SIMULATED[key] = simulate(slo, alert, rec)
+            _SIMULATED[key] = both(
+                simulate(slo, alert, _recorded(phases, mode, self.step, False)),
+                simulate(slo, alert, _recorded(phases, mode, self.step, True)))
         return _SIMULATED[key]
 
     def uniform(self, phases: tuple[Phase, ...]) -> Phases:
         return tuple(phases for _ in self.plan.groups)
 
     def checks(self, minutes: set[int], lines: Lines) -> list[Check]:
-        out = []
-        for minute in sorted(m for m in minutes if m % self.step == 0):
-            for alert in self.slo.alerts:
-                firing = tuple(g for g in range(len(self.plan.groups))
-                               if lines[(alert.name, g)].firing[minute])
-                out.append(Check(minute, alert.name, firing))
-        return out
+        return checks(self.slo, len(self.plan.groups), self.step, minutes, lines)
 
     def transitions(self, lines: Lines) -> set[int]:
         found: set[int] = set()
@@ -238,7 +234,7 @@ class _Context:
             if not any(line.near_tie for line in lines.values()):
                 break
         rate = burn / total / self.budget
-        paged = any(any(lines[(a.name, 0)].firing) for a in self.slo.alerts if a.tier == "page")
+        paged = any(lines[(a.name, 0)].fires() for a in self.slo.alerts if a.tier == "page")
         kind = "a fast burn pages" if alert.tier == "page" else (
             "a slow burn opens a ticket and does not page" if not paged
             else "a slow burn opens a ticket (and pages: the page tier fires on less)")
@@ -324,6 +320,21 @@ class _Context:
         marks = {start, start + _align(failing, self.step), length} | self.transitions(lines)
         scenario.checks = self.checks(marks, lines)
         return scenario
+
+
+def checks(slo: model.SLO, groups: int, step: int, minutes: set[int], lines: Lines
+           ) -> list[Check]:
+    """At each evaluation of `minutes`, the firing groups of each alert: only where
+    Prometheus 2 and 3 agree for every group (a transition is bracketed by the evaluations
+    before and after it, where they do)."""
+    out = []
+    for minute in sorted(m for m in minutes if m % step == 0):
+        for alert in slo.alerts:
+            mine = [lines[(alert.name, g)] for g in range(groups)]
+            if all(line.agrees(minute) for line in mine):
+                out.append(Check(minute, alert.name,
+                                 tuple(g for g, line in enumerate(mine) if line.firing[minute])))
+    return out
 
 
 def _healthy(minutes: int) -> str:

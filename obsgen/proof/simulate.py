@@ -1,15 +1,24 @@
-"""Predict when obsgen's SLO alerts fire, computing what Prometheus 2.42 computes.
+"""Predict when obsgen's SLO alerts fire, computing what Prometheus 2 and 3 compute.
 
 The generated promtool tests and `obsgen explain` both come from here, so the figures a
 person reads are the figures promtool checks. The model follows the rules that the Prometheus
 target writes, evaluated every minute on counters sampled every minute:
 
-- `rate(x[5m])` is Prometheus's extrapolatedRate over the closed range [t-5m, t];
+- `rate(x[5m])` is Prometheus's extrapolatedRate over the samples of the range [t-5m, t];
 - each window's error ratio is sum_over_time(errors) / sum_over_time(requests) over the
   recorded 5m rates in [t-w, t] (0 when there were no requests);
 - a tier fires at the first evaluation where, for one of its windows, the long and the short
   ratio both exceed factor x budget and the long window saw at least min_events events, once
   that has held for the alert's `for` duration.
+
+Every prediction is made twice. Prometheus 2 closes ranges at both ends, [t-r, t];
+Prometheus 3 opens them on the left, (t-r, t] (its migration guide: "range selectors and the
+lookback delta are now left-open"), so a 5m range over one-minute samples holds 6 samples in
+2.x and 5 in 3.x, and a window sum over recorded rates one sample fewer. Rates then differ
+where the traffic changes, and an alert can change state one evaluation later in one
+version. `both` joins the two timelines; tests assert a state only at evaluations where they
+agree, and a scenario lasts until both have fired and resolved. The 3.x model is checked
+against Prometheus 3's own PromQL test data (tests/test_promql_semantics.py).
 
 Rates follow Prometheus's arithmetic step by step; window sums use running totals, which
 differ from Prometheus's Kahan sums only in the last bits. A comparison within 1e-9 of its
@@ -60,36 +69,49 @@ class Counters:
         return len(self.total) - 1
 
 
-def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S) -> float | None:
-    """Prometheus 2.42 `rate(x[range])` at `minute`, samples every minute from minute 0."""
+def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S,
+         left_open: bool = False) -> float | None:
+    """`rate(x[range])` at `minute`, samples every minute from minute 0, over the closed range
+    [t-range, t] (Prometheus 2) or the left-open (t-range, t] (Prometheus 3, `left_open`)."""
     steps = range_s // STEP_S
-    if minute >= steps and range_s == BASE_WINDOW_S:
+    if minute >= steps and range_s == BASE_WINDOW_S and not left_open:
         # Full range, no counter reset (synthetic counters never decrease): nothing to
         # extrapolate, and Prometheus multiplies by (sampled/sampled)/range.
         return (float(values[minute]) - float(values[minute - steps])) * (1.0 / range_s)
-    first = max(0, minute - steps)
+    first = max(0, minute - steps + left_open)
     points = [(m * STEP_S, float(values[m])) for m in range(first, minute + 1)]
+    return extrapolated_rate(points, minute * STEP_S - range_s, minute * STEP_S)
+
+
+def extrapolated_rate(points: Sequence[tuple[float, float]], range_start: float,
+                      range_end: float, *, counter: bool = True, per_second: bool = True
+                      ) -> float | None:
+    """Prometheus's extrapolatedRate over the samples `points` ((seconds, value), oldest
+    first) that the range selector from `range_start` to `range_end` (seconds) kept: rate()
+    (`per_second`), increase() (counter, not per second) or delta() (neither). Unchanged
+    from 2.42 to 3.x; what changed is which samples a range keeps."""
     if len(points) < 2:
         return None
     result = points[-1][1] - points[0][1]
-    previous = points[0][1]
-    for _, value in points[1:]:
-        if value < previous:
-            result += previous
-        previous = value
-    range_start, range_end = (minute * STEP_S - range_s), minute * STEP_S
+    if counter:
+        previous = points[0][1]
+        for _, value in points[1:]:
+            if value < previous:
+                result += previous
+            previous = value
     to_start = float(points[0][0] - range_start)
     to_end = float(range_end - points[-1][0])
     sampled = float(points[-1][0] - points[0][0])
     average = sampled / (len(points) - 1)
-    if result > 0 and points[0][1] >= 0:
+    if counter and result > 0 and points[0][1] >= 0:
         to_zero = sampled * (points[0][1] / result)
         to_start = min(to_start, to_zero)
     threshold = average * 1.1
     extrapolate = sampled + (to_start if to_start < threshold else average / 2)
     extrapolate += to_end if to_end < threshold else average / 2
     factor = extrapolate / sampled
-    factor /= float(range_s)
+    if per_second:
+        factor /= float(range_end - range_start)
     return result * factor
 
 
@@ -98,8 +120,10 @@ class Recorded:
     window's sum is two lookups."""
 
     def __init__(self, errors: list[float | None], requests: list[float | None],
-                 step: int = 1) -> None:
+                 step: int = 1, left_open: bool = False) -> None:
         self.step = step
+        self.left_open = left_open
+        """Window sums over (t-w, t] (Prometheus 3), not [t-w, t] (Prometheus 2)."""
         self.errors = errors
         self.requests = requests
         self._sum_e = _prefix(errors)
@@ -121,6 +145,7 @@ class Recorded:
     def _window_ratios(self, steps: int) -> list[float | None]:
         """window_ratio() for every minute, inlined: this loop is the simulator's hot spot."""
         sum_e, sum_r, count = self._sum_e, self._sum_r, self._count
+        steps -= self.left_open
         out: list[float | None] = []
         for m in range(len(self.requests)):
             first = m - steps if m > steps else 0
@@ -137,8 +162,9 @@ class Recorded:
         return self._events[window_s]
 
     def window(self, minute: int, window_s: int) -> tuple[float, float, float]:
-        """(sum of errors, sum of requests, samples) recorded in [minute - window, minute]."""
-        first = max(0, minute - window_s // STEP_S)
+        """(sum of errors, sum of requests, samples) recorded in [minute - window, minute]
+        ((minute - window, minute] when left-open)."""
+        first = max(0, minute - window_s // STEP_S + self.left_open)
         return (
             self._sum_e[minute + 1] - self._sum_e[first],
             self._sum_r[minute + 1] - self._sum_r[first],
@@ -153,7 +179,8 @@ def _prefix(values: Sequence[float | None]) -> list[float]:
     return out
 
 
-def record(counters: Counters, mode: str, step: int = 1) -> Recorded:
+def record(counters: Counters, mode: str, step: int = 1, left_open: bool = False
+           ) -> Recorded:
     """The two base recording rules, for the way the SLI's series are laid out (`mode`):
 
     errors/shared   bad series + good series of one counter; errors = r(bad)
@@ -161,7 +188,8 @@ def record(counters: Counters, mode: str, step: int = 1) -> Recorded:
     good/shared     good series + bad series of one counter; errors = total - r(good)
     good/separate   a good counter (or histogram bucket) and a total counter (or _count)
 
-    Rules are evaluated every `step` minutes: other minutes hold no recorded sample.
+    Rules are evaluated every `step` minutes: other minutes hold no recorded sample. Ranges
+    are closed (Prometheus 2), or left-open (Prometheus 3) with `left_open`.
     """
     errors_out: list[float | None] = []
     requests_out: list[float | None] = []
@@ -175,20 +203,22 @@ def record(counters: Counters, mode: str, step: int = 1) -> Recorded:
         errors: float | None
         total: float | None
         if mode in ("errors/shared", "good/shared"):
-            r_bad, r_good = rate(bad, m), rate(good, m)
+            r_bad, r_good = rate(bad, m, left_open=left_open), rate(good, m, left_open=left_open)
             total = None if r_bad is None or r_good is None else r_bad + r_good
             if mode == "errors/shared":
                 errors = r_bad
             else:
                 errors = None if total is None or r_good is None else total - r_good
         elif mode == "errors/separate":
-            errors, total = rate(bad, m), rate(counters.total, m)
+            errors = rate(bad, m, left_open=left_open)
+            total = rate(counters.total, m, left_open=left_open)
         else:
-            total, r_good = rate(counters.total, m), rate(good, m)
+            total = rate(counters.total, m, left_open=left_open)
+            r_good = rate(good, m, left_open=left_open)
             errors = None if total is None or r_good is None else total - r_good
         errors_out.append(errors)
         requests_out.append(total)
-    return Recorded(errors_out, requests_out, step)
+    return Recorded(errors_out, requests_out, step, left_open)
 
 
 def window_ratio(rec: Recorded, minute: int, window_s: int) -> float | None:
@@ -212,29 +242,62 @@ def events(rec: Recorded, minute: int, window_s: int) -> float | None:
 
 @dataclass
 class Timeline:
-    """When one tier's alert fires for one group, minute by minute."""
+    """When one tier's alert fires for one group, minute by minute, as every prediction
+    that may be Prometheus's: `firing` (Prometheus 2's closed ranges, comparisons within
+    rounding of their threshold taken as false) and the `others` (a comparison within rounding
+    taken as true; once `both` joined them, Prometheus 3's left-open ranges). Where they
+    disagree (`agrees`), no test may assert a state."""
 
     firing: list[bool]
     active: list[bool]
-    """The alert's condition holds (pending or firing)."""
+    """The alert's condition holds (pending or firing), in any prediction."""
     near_tie: list[int]
+    others: tuple[list[bool], ...] = ()
     _changes: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False,
                                                  compare=False)
 
+    @property
+    def lines(self) -> tuple[list[bool], ...]:
+        return (self.firing, *self.others)
+
     def changes(self, step: int) -> tuple[int, ...]:
         """The evaluations (every `step` minutes) at which the firing state differs from
-        the evaluation before. Remembered: a fleet's look-alike SLOs share timelines."""
+        the evaluation before, in any prediction. Remembered: a fleet's look-alike SLOs
+        share timelines."""
         if step not in self._changes:
-            f = self.firing
-            self._changes[step] = tuple(m for m in range(step, len(f), step)
-                                        if f[m] != f[m - step])
+            lines = self.lines
+            self._changes[step] = tuple(m for m in range(step, len(self.firing), step)
+                                        if any(f[m] != f[m - step] for f in lines))
         return self._changes[step]
 
+    def agrees(self, minute: int) -> bool:
+        return all(f[minute] == self.firing[minute] for f in self.others)
+
+    def fires(self) -> bool:
+        """Fires at some minute, in some prediction."""
+        return any(any(f) for f in self.lines)
+
     def first_firing(self, after: int = 0) -> int | None:
-        return next((m for m in range(after, len(self.firing)) if self.firing[m]), None)
+        """The first minute from `after` by which every prediction has fired (the latest of
+        their first firings), None when one never does."""
+        found = [_first(f, True, after) for f in self.lines]
+        return None if None in found else max(m for m in found if m is not None)
 
     def first_quiet(self, after: int) -> int | None:
-        return next((m for m in range(after, len(self.firing)) if not self.firing[m]), None)
+        found = [_first(f, False, after) for f in self.lines]
+        return None if None in found else max(m for m in found if m is not None)
+
+
+def _first(values: list[bool], wanted: bool, after: int) -> int | None:
+    return next((m for m in range(after, len(values)) if values[m] == wanted), None)
+
+
+def both(closed: Timeline, left_open: Timeline) -> Timeline:
+    """One timeline of the two semantics' predictions for the same inputs."""
+    return Timeline(closed.firing, [a or b for a, b in zip(closed.active, left_open.active,
+                                                           strict=True)],
+                    sorted({*closed.near_tie, *left_open.near_tie}),
+                    (*closed.others, *left_open.lines))
 
 
 def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
@@ -243,7 +306,7 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
     budget = float(slo.budget)
     minutes, step = len(rec.requests), rec.step
     holds = [False] * minutes
-    ties: set[int] = set()
+    unsure: set[int] = set()
     for w in alert.windows:
         threshold = float(w.factor) * budget
         margin = TIE * max(threshold, 1e-300)
@@ -253,16 +316,38 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
             long_r, short_r = longs[m], shorts[m]
             if long_r is None or short_r is None:
                 continue
-            if abs(long_r - threshold) <= margin or abs(short_r - threshold) <= margin:
-                ties.add(m)
-            if long_r > threshold and short_r > threshold:
-                count = seen[m] if seen is not None else None
-                if count is not None and abs(count - slo.min_events) <= TIE * slo.min_events:
-                    ties.add(m)
-                if seen is None or (count is not None and count >= slo.min_events):
-                    holds[m] = True
+            # Each comparison is True, False or None (within rounding of its threshold); the
+            # condition is unsure only when no comparison is surely False and one is unsure.
+            parts = [_above(long_r, threshold, margin), _above(short_r, threshold, margin)]
+            if seen is not None:
+                count = seen[m]
+                parts.append(count is not None and
+                             _above(count, slo.min_events, TIE * slo.min_events, True))
+            if False in parts:
+                continue
+            if None in parts:
+                unsure.add(m)
+            else:
+                holds[m] = True
+    # A window whose condition surely holds settles the minute, whatever the others do.
+    ties = sorted(m for m in unsure if not holds[m])
+    firing, active = _states(holds, step, alert.for_ms or 0)
+    if not ties:
+        return Timeline(firing, active, ties)
+    maybe = list(holds)
+    for m in ties:
+        maybe[m] = True
+    firing_if, active_if = _states(maybe, step, alert.for_ms or 0)
+    return Timeline(firing, [a or b for a, b in zip(active, active_if, strict=True)], ties,
+                    (firing_if,))
+
+
+def _states(holds: list[bool], step: int, for_ms: int) -> tuple[list[bool], list[bool]]:
+    """Firing and active (pending or firing) at each minute, the condition holding at the
+    evaluations (every `step` minutes) where `holds`, held for `for_ms`."""
+    minutes = len(holds)
     firing, active = [False] * minutes, [False] * minutes
-    hold_s = (alert.for_ms or 0) // 1000
+    hold_s = for_ms // 1000
     active_since: int | None = None
     state = False
     for m in range(minutes):
@@ -273,4 +358,12 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
             else:
                 active_since, state = None, False
         firing[m], active[m] = state, active_since is not None
-    return Timeline(firing, active, sorted(ties))
+    return firing, active
+
+
+def _above(value: float, threshold: float, margin: float, inclusive: bool = False
+           ) -> bool | None:
+    """value > threshold (>= when `inclusive`), None within `margin` of it."""
+    if abs(value - threshold) <= margin:
+        return None
+    return value > threshold if not inclusive else value >= threshold

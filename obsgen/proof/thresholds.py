@@ -33,7 +33,7 @@ def short_breach(alert: model.SLOAlert, budget: float, total: int, healthy: int,
     for length in range(window + hold + 1, 0, -1):
         phases = (Phase(start, total, healthy), Phase(length, total, burn),
                   Phase(tail, total, healthy))
-        if not any(lines(phases).firing):
+        if not lines(phases).fires():
             rate = burn / total / budget
             name = (f"the SLI just below its objective ({rate:.4g}x the budget rate) for "
                     f"{format_seconds(length * 60)}, shorter than the {format_seconds(hold * 60)}"
