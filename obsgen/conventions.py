@@ -161,11 +161,15 @@ def rules_path(service: str) -> str:
     return f"prometheus/rules/{service}.rules.yaml"
 
 
+COARSE_STEP_MIN = 15
+"""Minutes between evaluations in the tests of long-window tiers (`proof.scenarios.step_for`)."""
+
+
 def tests_path(service: str, step: int = 1, *, interval_ms: int | None = None) -> str:
-    """Tiers evaluated every minute (`step` 1), the long-window tiers evaluated every 5
-    minutes (`step` 5), and the spec tests of alerts whose rule group has another
-    `interval_ms`: `<service>.every-10s.test.yaml`."""
-    if interval_ms is not None and interval_ms not in (60_000, 300_000):
+    """Tiers evaluated every minute (`step` 1), the long-window tiers evaluated every
+    COARSE_STEP_MIN minutes (`<service>.long-windows.test.yaml`), and the spec tests of alerts
+    whose rule group has another `interval_ms`: `<service>.every-10s.test.yaml`."""
+    if interval_ms is not None and interval_ms not in (60_000, COARSE_STEP_MIN * 60_000):
         return f"prometheus/tests/{service}.every-{format_ms(interval_ms)}.test.yaml"
     if interval_ms is not None:
         step = interval_ms // 60_000

@@ -133,32 +133,43 @@ class Recorded:
         self._events: dict[int, list[float | None]] = {}
 
     def ratios(self, window_s: int) -> list[float | None]:
-        """window_ratio() at every minute, computed once per window."""
+        """window_ratio() at every evaluation (None between evaluations), computed once per
+        window."""
         if window_s not in self._ratios:
             if window_s == BASE_WINDOW_S:
-                out = [window_ratio(self, m, window_s) for m in range(len(self.requests))]
+                out = [window_ratio(self, m, window_s) if m % self.step == 0 else None
+                       for m in range(len(self.requests))]
             else:
                 out = self._window_ratios(window_s // STEP_S)
             self._ratios[window_s] = out
         return self._ratios[window_s]
 
     def _window_ratios(self, steps: int) -> list[float | None]:
-        """window_ratio() for every minute, inlined: this loop is the simulator's hot spot."""
+        """window_ratio() at every evaluation, inlined: this loop is the simulator's hot
+        spot."""
         sum_e, sum_r, count = self._sum_e, self._sum_r, self._count
         steps -= self.left_open
-        out: list[float | None] = []
-        for m in range(len(self.requests)):
+        out: list[float | None] = [None] * len(self.requests)
+        for m in range(0, len(self.requests), self.step):
             first = m - steps if m > steps else 0
             if count[m + 1] == count[first]:
-                out.append(None)
                 continue
             requests = sum_r[m + 1] - sum_r[first]
-            out.append((sum_e[m + 1] - sum_e[first]) / requests if requests > 0 else 0.0)
+            out[m] = (sum_e[m + 1] - sum_e[first]) / requests if requests > 0 else 0.0
         return out
 
     def event_counts(self, window_s: int) -> list[float | None]:
+        """events() at every evaluation (None between evaluations), once per window."""
         if window_s not in self._events:
-            self._events[window_s] = [events(self, m, window_s) for m in range(len(self.requests))]
+            sum_r, count = self._sum_r, self._count
+            steps = window_s // STEP_S - self.left_open
+            out: list[float | None] = [None] * len(self.requests)
+            for m in range(0, len(self.requests), self.step):
+                first = m - steps if m > steps else 0
+                seen = count[m + 1] - count[first]
+                if seen:
+                    out[m] = (sum_r[m + 1] - sum_r[first]) / seen * float(window_s)
+            self._events[window_s] = out
         return self._events[window_s]
 
     def window(self, minute: int, window_s: int) -> tuple[float, float, float]:
@@ -312,20 +323,23 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
         margin = TIE * max(threshold, 1e-300)
         longs, shorts = rec.ratios(w.long_s), rec.ratios(w.short_s)
         seen = rec.event_counts(w.long_s) if slo.min_events else None
+        low, high = threshold - margin, threshold + margin
+        need = float(slo.min_events)
+        need_low, need_high = need * (1 - TIE), need * (1 + TIE)
         for m in range(0, minutes, step):
             long_r, short_r = longs[m], shorts[m]
-            if long_r is None or short_r is None:
+            # Each comparison is surely true, surely false, or unsure (within rounding of
+            # its threshold); the condition is unsure when none is surely false and one is
+            # unsure. This loop is the simulator's hot spot: the comparisons are inlined.
+            if long_r is None or short_r is None or long_r < low or short_r < low:
                 continue
-            # Each comparison is True, False or None (within rounding of its threshold); the
-            # condition is unsure only when no comparison is surely False and one is unsure.
-            parts = [_above(long_r, threshold, margin), _above(short_r, threshold, margin)]
+            unsure_here = long_r <= high or short_r <= high
             if seen is not None:
                 count = seen[m]
-                parts.append(count is not None and
-                             _above(count, slo.min_events, TIE * slo.min_events, True))
-            if False in parts:
-                continue
-            if None in parts:
+                if count is None or count < need_low:
+                    continue
+                unsure_here = unsure_here or count <= need_high
+            if unsure_here:
                 unsure.add(m)
             else:
                 holds[m] = True
@@ -360,10 +374,3 @@ def _states(holds: list[bool], step: int, for_ms: int) -> tuple[list[bool], list
         firing[m], active[m] = state, active_since is not None
     return firing, active
 
-
-def _above(value: float, threshold: float, margin: float, inclusive: bool = False
-           ) -> bool | None:
-    """value > threshold (>= when `inclusive`), None within `margin` of it."""
-    if abs(value - threshold) <= margin:
-        return None
-    return value > threshold if not inclusive else value >= threshold

@@ -35,15 +35,20 @@ def build_once(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
 
 def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     """`scenarios.build(slo, plan)`, computed once per shape and renamed."""
-    shape = (plan.mode, plan.interval_s, len(plan.groups), slo.budget, slo.min_events,
-             tuple((a.tier, a.kind, a.windows, a.for_ms) for a in slo.alerts))
+    key = shape(slo, plan)
     names = tuple(a.name for a in slo.alerts)
-    if shape not in SHAPES:
+    if key not in SHAPES:
         if len(SHAPES) > 1024:
             SHAPES.clear()
-        SHAPES[shape] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
-    built_names, suites = SHAPES[shape]
+        SHAPES[key] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
+    built_names, suites = SHAPES[key]
     return suites if built_names == names else renamed(suites, built_names, slo.alerts)
+
+
+def shape(slo: model.SLO, plan: SyntheticInputs) -> tuple[object, ...]:
+    """All a suite follows from but alert names: SLOs of one shape have one computation."""
+    return (plan.mode, plan.interval_s, len(plan.groups), slo.budget, slo.min_events,
+            tuple((a.tier, a.kind, a.windows, a.for_ms) for a in slo.alerts))
 
 
 def renamed(suites: list[Suite], names: tuple[str, ...],

@@ -19,10 +19,12 @@ from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
 from obsgen.durations import format_ms, format_seconds
 from obsgen.matchers import render_series
-from obsgen.proof import nodata, probes, suites
+from obsgen.proof import nodata, packing, probes, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
+from obsgen.proof.wiring import wiring
+from obsgen.targets.look_alikes import proven_by
 from obsgen.targets.prometheus import recorded_selector, service_groups
 from obsgen.targets.yamlout import dump
 
@@ -37,8 +39,10 @@ def render(project: model.Project) -> dict[str, str]:
     so the spec tests of an alert run at its group's interval, the SLO suites at their
     proof step."""
     out: dict[str, str] = {}
+    look_alikes = proven_by(project)
     for svc in project.services:
         files: dict[int, list[dict[str, Any]]] = {}
+        lanes: dict[int, list[packing.Lane]] = {}
         notes: list[str] = []
         for slo in svc.slos:
             if not slo.alerts:
@@ -50,9 +54,16 @@ def render(project: model.Project) -> dict[str, str]:
                 if not slo.tests:
                     notes.append(f"# {slo.name}: no generated tests — {plan}.")
                 continue
+            deep = look_alikes.get((svc.name, slo.name))
+            if deep is not None:
+                lanes.setdefault(60_000, []).append(
+                    packing.Lane(slo, plan, (wiring(slo, plan, deep),)))
+                continue
             for suite in suites.build_once(slo, plan):
-                files.setdefault(suite.step * 60_000, []).extend(
-                    slo_test(slo, plan, s) for s in suite.scenarios)
+                lanes.setdefault(suite.step * 60_000, []).append(
+                    packing.Lane(slo, plan, tuple(suite.scenarios)))
+        for every, found in lanes.items():
+            files.setdefault(every, []).extend(packed_tests(found))
         for alert in svc.alerts:
             every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
@@ -66,6 +77,30 @@ def render(project: model.Project) -> dict[str, str]:
             }
             comment = "\n".join([yaml_header(svc.source), *notes])
             out[tests_path(svc.name, interval_ms=every)] = dump(body, comment)
+    return out
+
+
+def packed_tests(lanes: list[packing.Lane]) -> list[dict[str, Any]]:
+    """The scenarios of SLOs whose inputs are disjoint side by side, one test per row
+    (`proof.packing`): the name lists every member's scenario, and each member's checks
+    read only its own alerts."""
+    out = []
+    for pack in packing.packs(lanes):
+        for row in packing.rows(pack):
+            tests = [slo_test(lane.slo, lane.plan, scenario) for lane, scenario in row]
+            if len(tests) == 1:
+                out.append(tests[0])
+                continue
+            merged: dict[str, Any] = {
+                "name": " + ".join(t["name"] for t in tests),
+                "interval": tests[0]["interval"],
+                "input_series": [s for t in tests for s in t["input_series"]],
+                "alert_rule_test": [c for t in tests for c in t["alert_rule_test"]],
+            }
+            exprs = [c for t in tests for c in t.get("promql_expr_test", [])]
+            if exprs:
+                merged["promql_expr_test"] = exprs
+            out.append(merged)
     return out
 
 
