@@ -349,3 +349,17 @@ def test_probe_record_counts_the_selected_runs(phases: tuple[Phase, ...],
         assert requests is not None and errors is not None, m
         assert same(requests * 300, float(len(kept))), m
         assert same(errors * 300, float(sum(1 for _, v in kept if v == 0))), m
+
+
+def test_parser_reads_the_notation() -> None:
+    """The parser itself: expanding notation, durations, and every eval of the excerpts."""
+    assert expand("0+10x3 _x2 stale 7 1-2x2 5x1") == [
+        0.0, 10.0, 20.0, 30.0, None, None, STALE, 7.0, 1.0, -1.0, -3.0, 5.0, 5.0]
+    assert [seconds(d) for d in ("1m30s", "100s", "10", "2h")] == [90, 100, 10, 7200]
+    evals = [ev for path in sorted(DATA.glob("v*/*.test")) for ev in parse(path)]
+    written = sum(line.startswith("eval") for path in DATA.glob("v*/*.test")
+                  for line in path.read_text().splitlines())
+    assert len(evals) == written
+    ev = next(e for e in evals if e.source == "v3.0.0/range_queries.test:23")
+    assert ev.interval == 30 and ev.times == (0, 60, 120, 180, 240)
+    assert ev.expected == {"{}": (0, 10, 1000, 100000, 10000000)}
