@@ -200,9 +200,9 @@ CASES = cases()
 # Prometheus 2.51 (commit 7f912db15a, "promql: Fix limiting of extrapolation to negative
 # values") moved extrapolatedRate's zero-point cutoff after the half-interval rule; 3.x
 # computes min(half an interval, time to zero) where 2.42 computed min(time to start, time
-# to zero), then the half-interval rule. extrapolated_rate follows 2.42; these 3.x cases,
-# where a counter starts well inside the range with a value whose zero point lies between
-# half an interval and 1.1 intervals back, tell the two apart.
+# to zero), then the half-interval rule. These 3.x cases, where a counter starts well inside
+# the range with a value whose zero point lies between half an interval and 1.1 intervals
+# back, tell the two orders apart: extrapolated_rate(prometheus3=True) must follow 3.x.
 ZERO_CUTOFF_3X = {
     'v3.0.0/functions.test:105 increase(http_requests[100m]) {path="/dings"}',
     'v3.0.0/functions.test:168 rate(testcounter_zero_cutoff[20m]) {start="3m"}',
@@ -211,10 +211,18 @@ ZERO_CUTOFF_3X = {
 
 
 def _param(c: Case) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason="extrapolated_rate applies 2.42's "
-                               "zero-point cutoff, not 3.x's (see ZERO_CUTOFF_3X)")] \
-        if c.id in ZERO_CUTOFF_3X else []
-    return pytest.param(c, id=c.id, marks=marks)
+    return pytest.param(c, id=c.id)
+
+
+def test_the_zero_cutoff_order_is_each_versions() -> None:
+    """Under 2.42's order, the 3.x zero-cutoff cases fail: the flag is what passes them."""
+    for c in (c for c in CASES if c.id in ZERO_CUTOFF_3X):
+        counter, per_second = RATES[c.q.function]
+        end = c.time - c.q.offset_s
+        old = simulate.extrapolated_rate(selection(c, True), end - c.q.range_s, end,
+                                         counter=counter, per_second=per_second)
+        assert not same(old, c.expected), c.id
+        assert same(extrapolated(c, True), c.expected), c.id
 
 
 # --- the model --------------------------------------------------------------------------
@@ -235,7 +243,8 @@ def extrapolated(c: Case, left_open: bool) -> float | None:
     counter, per_second = RATES[c.q.function]
     end = c.time - c.q.offset_s
     return simulate.extrapolated_rate(selection(c, left_open), end - c.q.range_s, end,
-                                      counter=counter, per_second=per_second)
+                                      counter=counter, per_second=per_second,
+                                      prometheus3=left_open)
 
 
 def grid_rate(c: Case, left_open: bool) -> float | None:

@@ -80,16 +80,19 @@ def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S,
         return (float(values[minute]) - float(values[minute - steps])) * (1.0 / range_s)
     first = max(0, minute - steps + left_open)
     points = [(m * STEP_S, float(values[m])) for m in range(first, minute + 1)]
-    return extrapolated_rate(points, minute * STEP_S - range_s, minute * STEP_S)
+    return extrapolated_rate(points, minute * STEP_S - range_s, minute * STEP_S,
+                             prometheus3=left_open)
 
 
 def extrapolated_rate(points: Sequence[tuple[float, float]], range_start: float,
-                      range_end: float, *, counter: bool = True, per_second: bool = True
-                      ) -> float | None:
+                      range_end: float, *, counter: bool = True, per_second: bool = True,
+                      prometheus3: bool = False) -> float | None:
     """Prometheus's extrapolatedRate over the samples `points` ((seconds, value), oldest
     first) that the range selector from `range_start` to `range_end` (seconds) kept: rate()
-    (`per_second`), increase() (counter, not per second) or delta() (neither). Unchanged
-    from 2.42 to 3.x; what changed is which samples a range keeps."""
+    (`per_second`), increase() (counter, not per second) or delta() (neither). Since 2.51
+    (so in 3.x, `prometheus3`) a counter's cutoff at its zero point applies after the
+    half-interval rule, not before; obsgen's counters start at 0, where the order does not
+    matter, but the function follows each version (tests/test_promql_semantics.py)."""
     if len(points) < 2:
         return None
     result = points[-1][1] - points[0][1]
@@ -103,11 +106,15 @@ def extrapolated_rate(points: Sequence[tuple[float, float]], range_start: float,
     to_end = float(range_end - points[-1][0])
     sampled = float(points[-1][0] - points[0][0])
     average = sampled / (len(points) - 1)
-    if counter and result > 0 and points[0][1] >= 0:
-        to_zero = sampled * (points[0][1] / result)
-        to_start = min(to_start, to_zero)
     threshold = average * 1.1
-    extrapolate = sampled + (to_start if to_start < threshold else average / 2)
+    zero_cutoff = counter and result > 0 and points[0][1] >= 0
+    to_zero = sampled * (points[0][1] / result) if zero_cutoff else 0.0
+    if prometheus3:
+        start = to_start if to_start < threshold else average / 2
+        extrapolate = sampled + (min(start, to_zero) if zero_cutoff else start)
+    else:
+        to_start = min(to_start, to_zero) if zero_cutoff else to_start
+        extrapolate = sampled + (to_start if to_start < threshold else average / 2)
     extrapolate += to_end if to_end < threshold else average / 2
     factor = extrapolate / sampled
     if per_second:
