@@ -84,7 +84,7 @@ def _simulated(slo: model.SLO, alert: model.SLOAlert, burn: Fraction, baseline: 
 
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("baseline", [Fraction(0), Fraction(1, 10)])
-def test_detection_times_agree_with_the_simulator_within_one_step(
+def test_detection_times_agree_with_the_simulator_within_two_steps(
         tmp_path: Path, shape: str, baseline: Fraction) -> None:
     slo = _shape(tmp_path, shape)
     ceiling = 1 / Fraction(slo.budget)
@@ -102,7 +102,11 @@ def test_detection_times_agree_with_the_simulator_within_one_step(
             if minutes is None or hit is None:
                 continue
             analytic = hit.after_s / 60
-            assert analytic - 1e-6 <= minutes <= analytic + step, (alert.name, float(b))
+            # Recorded every `step` minutes, a window is a count of samples: the crossing
+            # waits for the next evaluation (one step), and Prometheus 2's closed range holds
+            # one sample more than the window (up to one step more; the simulator's first
+            # firing is the later of the two versions').
+            assert analytic - 1e-6 <= minutes <= analytic + 2 * step, (alert.name, float(b))
             compared += 1
     assert compared >= 4
 
