@@ -71,7 +71,10 @@ RAW_BUDGET = "* 0.01)"  # in every burn condition of batch/freshness
     ("probes", "shop.rules.yaml", "shop.test.yaml", PROBE_PAGE,
      PROBE_PAGE.replace("13.44", "134.4")),  # the 15m page condition x10
     ("probes", "shop.rules.yaml", "shop.test.yaml", PROBE_PAGE,
-     PROBE_PAGE.replace("13.44", "12")),  # lowered 11%: the 12.5x pattern under it fires
+     # lowered 14%: the 12.5x pattern under it fires. (Lowered 11%, to 12x, the pattern
+     # stays under it and the crossing fires one evaluation early, at the one where
+     # Prometheus 2 and 3 disagree, which no test asserts.)
+     PROBE_PAGE.replace("13.44", "11.5")),
     ("probes", "shop.rules.yaml", "shop.test.yaml", PROBE_THRESHOLD,
      PROBE_THRESHOLD.replace("(2 ", "(1.7 ")),  # the threshold tier, under its 1.786x pattern
     ("probes", "shop.rules.yaml", "shop.test.yaml", PROBE_ERRORS,

@@ -18,7 +18,8 @@ n x P runs fail" (the e failures at the start of each P-minute period):
 - first runs: when min_events is set, a few failing runs after none: no alert, if the guard
   holds them back (its estimate extrapolates a short history, see `scenarios`).
 
-Scenarios are kept only when no comparison is within the simulator's tie margin. The tests
+A comparison within the simulator's tie margin is predicted both ways; a silent scenario must
+be silent both ways, and a tied evaluation of a firing one is left unasserted. The tests
 sample the series at the probe's interval when it divides a minute (one run a minute else).
 """
 
@@ -186,7 +187,6 @@ class _Context:
                  ) -> tuple[Scenario, Detection, tuple[int, int]]:
         threshold, start = float(window.factor) * self.budget, self.start(alert)
         # Periods within the short window: every short window sees a failure.
-        fallback: tuple[int, int, int, int, int, Phases] | None = None
         for e, period in self.patterns(threshold, True, window.short_s // 60):
             def probe_phases(minutes: int, e: int = e, period: int = period) -> Phases:
                 return self.spread(self.patterned(start, e, period, minutes, 1))
@@ -202,13 +202,9 @@ class _Context:
                 continue
             phases = self.spread(self.patterned(start, e, period, burn,
                                                 quiet - start - burn + self.align(5)))
-            found = (e, period, fire, burn, quiet, phases)
-            if any(line.near_tie for line in self.lines(phases).values()):
-                fallback = fallback or found  # its tied evaluations go unasserted
-                continue
-            return self._crossing(alert, window, start, *found)
-        if fallback:
-            return self._crossing(alert, window, start, *fallback)
+            # A tied evaluation (a ratio on its threshold, as whole runs make likely) is
+            # predicted both ways and left unasserted: the pattern nearest the threshold wins.
+            return self._crossing(alert, window, start, e, period, fire, burn, quiet, phases)
         raise AssertionError(f"{alert.name}: no failure pattern fires above its threshold")
 
     def _crossing(self, alert: model.SLOAlert, window: BurnWindow, start: int, e: int,
@@ -234,7 +230,7 @@ class _Context:
         for e, period in list(self.patterns(threshold, False, limit))[:12]:
             phases = self.spread(self.patterned(start, e, period, length, self.align(5)))
             lines = self.lines(phases)
-            if lines[(alert.name, 0)].fires() or any(x.near_tie for x in lines.values()):
+            if lines[(alert.name, 0)].fires():
                 continue
             rate = e / (self.n * period) / self.budget
             name = (f"{_healthy(start)}, then {self._share(e, period)} for "
@@ -251,7 +247,7 @@ class _Context:
         for length in range(window + hold + 1, 0, -1):
             phases = self.spread(self.patterned(start, e, period, length, window + hold + 10))
             lines = self.lines(phases)
-            if lines[(alert.name, 0)].fires() or any(x.near_tie for x in lines.values()):
+            if lines[(alert.name, 0)].fires():
                 continue
             name = (f"{self._share(e, period)} for {format_seconds(length * 60)}: the "
                     f"{format_seconds(window * 60)} ratio stays above the threshold for less "
@@ -293,7 +289,7 @@ class _Context:
                                if step_for(a) == self.step) // 60)
         phases = self.spread((Phase(start, 0, 0), Phase(failing, self.n, self.n),
                               Phase(self.align(start + 10), 0, 0)), everywhere=True)
-        if any(any(x.active) or x.near_tie for x in self.lines(phases).values()):
+        if any(any(x.active) for x in self.lines(phases).values()):
             return []
         name = (f"no probe runs, then {failing * self.n} failing runs (min_events is "
                 f"{self.slo.min_events}): no alert")
