@@ -79,6 +79,9 @@ def _mutated(tmp_path: Path, service: str, old: str, new: str) -> Path:
         ("(1 * 0.05)", "(10 * 0.05)", "core.test.yaml"),  # page threshold x10
         ("(3 * 0.05)", "(30 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold x10
         ("(9 * 0.05)", "(0.9 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold /10
+        ('error_ratio:rate3d{service="core",slo="reflect-delivery"} > (3 * 0.05)',
+         'error_ratio:rate1d{service="core",slo="reflect-delivery"} > (3 * 0.05)',
+         "core.long-windows.test.yaml"),  # the ticket's long window, 3d -> 1d
         ("* 300 >= 100", "* 300 >= 1e12", "core.test.yaml"),  # the min_events guard
         ("> (1 * 0.05)", "> (1 * 0.05) > 1e12", "core.test.yaml"),  # a dead threshold tier
     ],
