@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from obsgen import api
-from obsgen.build.service import build
+from obsgen.build.project import build
 from obsgen.spec.validate import validate
 from obsgen.targets import TARGETS, renderer
 
