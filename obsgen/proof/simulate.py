@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from obsgen import model
 from obsgen.conventions import BASE_WINDOW_S
@@ -57,11 +58,8 @@ class Counters:
 
     @staticmethod
     def of(phases: Sequence[Phase]) -> Counters:
-        errors, total = [0], [0]
-        for phase in phases:
-            for _ in range(phase.minutes):
-                errors.append(errors[-1] + phase.errors)
-                total.append(total[-1] + phase.total)
+        errors = accumulate((p.errors for p in phases for _ in range(p.minutes)), initial=0)
+        total = accumulate((p.total for p in phases for _ in range(p.minutes)), initial=0)
         return Counters(tuple(errors), tuple(total))
 
     @property
@@ -78,6 +76,16 @@ def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S,
         # Full range, no counter reset (synthetic counters never decrease): nothing to
         # extrapolate, and Prometheus multiplies by (sampled/sampled)/range.
         return (float(values[minute]) - float(values[minute - steps])) * (1.0 / range_s)
+    if left_open and range_s == BASE_WINDOW_S and minute >= steps - 1:
+        # Left-open full range: steps samples, the first a minute after the range starts
+        # (under the 1.1-interval threshold: extrapolated to the start, unless the counter's
+        # zero point is nearer), the last at its end. The general path's float operations,
+        # in its order.
+        first = float(values[minute - steps + 1])
+        result = float(values[minute]) - first
+        sampled = float((steps - 1) * STEP_S)
+        if result == 0 or (first >= 0 and sampled * (first / result) >= STEP_S):
+            return result * ((sampled + STEP_S) / sampled / range_s)
     first = max(0, minute - steps + left_open)
     points = [(m * STEP_S, float(values[m])) for m in range(first, minute + 1)]
     return extrapolated_rate(points, minute * STEP_S - range_s, minute * STEP_S,
@@ -191,10 +199,7 @@ class Recorded:
 
 
 def _prefix(values: Sequence[float | None]) -> list[float]:
-    out = [0.0]
-    for v in values:
-        out.append(out[-1] + (v or 0.0))
-    return out
+    return list(accumulate((v or 0.0 for v in values), initial=0.0))
 
 
 def record(counters: Counters, mode: str, step: int = 1, left_open: bool = False
