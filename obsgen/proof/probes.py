@@ -35,7 +35,8 @@ from obsgen.conventions import BASE_WINDOW_S
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
 from obsgen.proof.scenarios import Detection, Scenario, Suite, checks, step_for
-from obsgen.proof.simulate import Phase, Recorded, Timeline, both, simulate
+from obsgen.proof.simulate import Phase, Recorded, simulate
+from obsgen.proof.timeline import Timeline, both
 from obsgen.proof.traffic import SyntheticInputs
 
 Phases = tuple[tuple[Phase, ...], ...]

@@ -31,7 +31,8 @@ from obsgen.conventions import COARSE_STEP_MIN
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
 from obsgen.proof import thresholds
-from obsgen.proof.simulate import Counters, Phase, Recorded, Timeline, both, record, simulate
+from obsgen.proof.simulate import Counters, Phase, Recorded, record, simulate
+from obsgen.proof.timeline import Timeline, both
 from obsgen.proof.traffic import SyntheticInputs
 
 BASE_TOTAL = 1_000_000

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from obsgen import model
 from obsgen.durations import format_seconds
-from obsgen.proof.simulate import Phase, Timeline
+from obsgen.proof.simulate import Phase
+from obsgen.proof.timeline import Timeline
 
 Lines = Callable[[tuple[Phase, ...]], Timeline]
 """The simulated timeline of the alert for one group's phases."""
