@@ -166,14 +166,13 @@ def _detection(project: model.Project, n: model.Notification
         plan = synthetic_inputs(slo)
         if isinstance(plan, str):
             return [], f"no simulated timing ({plan})"
-        suite = next((s for s in suites.build_once(slo, plan)
-                      if any(a.name == n.alert for a in s.alerts)), None)
-        if suite is None:
+        if not any(a.name == n.alert for a in slo.alerts):
             return [], "no simulated timing"
-        fires = suite.outage[n.alert].fires * 60_000
+        minutes, step = suites.outage_fires(slo, plan, n.alert)
+        fires = minutes * 60_000
         return [Term(name="detection", ms=fires, detection=True,
                      why=f"the simulated total outage fires it (obsgen explain "
-                     f"{n.service}/{n.slo}; upper bound up to the {suite.step}m step)",
+                     f"{n.service}/{n.slo}; upper bound up to the {step}m step)",
                      shrink=f"a faster policy, shorter windows or a shorter `for` "
                      f"{where.replace('the alert', 'the SLO')}")], ""
     alert = next(a for a in svc.alerts if a.name == n.alert)

@@ -102,7 +102,7 @@ def record(phases: tuple[Phase, ...], per_minute: int, step: int, left_open: boo
 def build(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     suites = []
     for step in sorted({step_for(a) for a in slo.alerts}):
-        ctx = _Context(slo, plan, step)
+        ctx = Context(slo, plan, step)
         mine = tuple(a for a in slo.alerts if step_for(a) == step)
         suite = Suite(step, mine, [], {}, {})
         for alert in mine:
@@ -119,11 +119,11 @@ def build(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
         suite.scenarios.append(outage)
         suites.append(suite)
     if slo.min_events:
-        suites[0].scenarios += _Context(slo, plan, suites[0].step).first_runs()
+        suites[0].scenarios += Context(slo, plan, suites[0].step).first_runs()
     return suites
 
 
-class _Context:
+class Context:
     def __init__(self, slo: model.SLO, plan: SyntheticInputs, step: int) -> None:
         self.slo, self.plan, self.step = slo, plan, step
         self.n = runs_per_minute(plan.interval_s)

@@ -13,8 +13,8 @@ import re
 import weakref
 
 from obsgen import model
-from obsgen.proof import probes
-from obsgen.proof.scenarios import Check, Scenario, Suite, build
+from obsgen.proof import probes, scenarios
+from obsgen.proof.scenarios import Check, Scenario, Suite, build, step_for
 from obsgen.proof.traffic import SyntheticInputs
 
 _BY_OBJECT: dict[int, tuple[weakref.ref[model.SLO], list[Suite]]] = {}
@@ -43,6 +43,26 @@ def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
         SHAPES[key] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
     built_names, suites = SHAPES[key]
     return suites if built_names == names else renamed(suites, built_names, slo.alerts)
+
+
+def outage_fires(slo: model.SLO, plan: SyntheticInputs, alert: str) -> tuple[int, int]:
+    """(minutes from the start of a total outage to `alert` firing, the step of its suite):
+    the outage scenario alone, as its full suite computes it (the suite's, when remembered).
+    `validate` reads it for the notification budgets and needs no other scenario."""
+    key = shape(slo, plan)
+    names = tuple(a.name for a in slo.alerts)
+    if key in SHAPES and SHAPES[key][0] == names:
+        suite = next(s for s in SHAPES[key][1] if alert in s.outage)
+        return suite.outage[alert].fires, suite.step
+    step = step_for(next(a for a in slo.alerts if a.name == alert))
+    mine = tuple(a for a in slo.alerts if step_for(a) == step)
+    longest = max(w.long_s for a in mine for w in a.windows) // 60
+    longest = -(-longest // step) * step
+    if plan.mode == "probe":
+        _, timings = probes.Context(slo, plan, step).outage(mine, longest)
+    else:
+        _, timings = scenarios.Context(slo, plan, step).outage(mine, longest)
+    return timings[alert].fires, step
 
 
 def shape(slo: model.SLO, plan: SyntheticInputs) -> tuple[object, ...]:
