@@ -14,14 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, run_tool
+from tests.conftest import ROOT, generated_alerts, load_yaml, run_tool
 
 INTENT = ROOT / "tests" / "intent"
 CASES = sorted(INTENT.glob("*.test.yaml"))
-
-
-def _load(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def test_there_are_intent_tests() -> None:
@@ -30,7 +26,7 @@ def test_there_are_intent_tests() -> None:
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_intent_file_reads_generated_rules_and_shows_firing_and_quiet(path: Path) -> None:
-    doc = _load(path)
+    doc = load_yaml(path)
     for rule_file in doc["rule_files"]:
         target = (path.parent / rule_file).resolve()
         assert target.is_relative_to(ROOT / "generated"), rule_file
@@ -64,21 +60,10 @@ def test_intent_holds_under_promtool(path: Path, tool: Any) -> None:
 ROUTE_CASES = sorted(INTENT.glob("*.routes.yaml"))
 
 
-def _rule_labels() -> dict[str, dict[str, str]]:
-    labels: dict[str, dict[str, str]] = {}
-    for path in sorted((ROOT / "generated/prometheus/rules").glob("*.yaml")):
-        for group in _load(path).get("groups", []):
-            for rule in group.get("rules", []):
-                if "alert" in rule:
-                    own = rule.get("labels") or {}
-                    labels[rule["alert"]] = {k: str(v) for k, v in own.items()}
-    return labels
-
-
 @pytest.mark.parametrize("path", ROUTE_CASES, ids=lambda p: p.stem)
 def test_routing_intents_name_generated_alerts(path: Path) -> None:
-    rules = _rule_labels()
-    rows = _load(path)["routes"]
+    rules = generated_alerts()
+    rows = load_yaml(path)["routes"]
     assert rows, path.name
     for row in rows:
         assert set(row) <= {"name", "alert", "labels", "receivers"}, row
@@ -93,14 +78,14 @@ def test_routing_intents_hold_under_amtool(path: Path, tool: Any, tmp_path: Path
     from obsgen.lint import alertmanager as lint_alertmanager
 
     amtool = tool("amtool")
-    config = _load(ROOT / "generated/alertmanager/alertmanager.yaml")
+    config = load_yaml(ROOT / "generated/alertmanager/alertmanager.yaml")
     version = lint_alertmanager.amtool_version() or (0, 0)
     readable, _ = lint_alertmanager.checkable(config, version)
     checked = tmp_path / "alertmanager.yaml"
     checked.write_text(yaml.safe_dump(readable, sort_keys=False), encoding="utf-8")
-    rules = _rule_labels()
+    rules = generated_alerts()
     failures = []
-    for row in _load(path)["routes"]:
+    for row in load_yaml(path)["routes"]:
         labels = {**rules[row["alert"]], **(row.get("labels") or {}), "alertname": row["alert"]}
         argv = [amtool, "config", "routes", "test", f"--config.file={checked}",
                 f"--verify.receivers={','.join(row['receivers'])}"]

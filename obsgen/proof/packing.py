@@ -65,8 +65,7 @@ def length(scenario: Scenario) -> int:
 
 def _reads(slo: model.SLO) -> list[Selector]:
     """The selectors of the SLO's SLI expressions: what its recording rules read."""
-    return [s for expr in (slo.sli.errors, slo.sli.total, slo.sli.error_ratio) if expr
-            for s in read_selectors(expr.replace("{{window}}", "5m"))]
+    return [s for expr in (slo.sli.errors, slo.sli.total) for s in read_selectors(expr)]
 
 
 def _writes(plan: SyntheticInputs) -> list[Selector]:

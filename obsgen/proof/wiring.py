@@ -36,6 +36,12 @@ def wiring(slo: model.SLO, plan: SyntheticInputs, proven_by: str) -> Scenario:
     lines = ctx.lines(phases(wait + 60))
     fires = [lines[(a.name, 0)].first_firing(HEALTHY_MIN) for a in slo.alerts]
     if None in fires:
+        # A threshold near 100% needs the outage to fill the window: once it has, every
+        # ratio is 1 and every tier that can fire does.
+        longest = max(w.long_s for a in slo.alerts for w in a.windows) // 60
+        lines = ctx.lines(phases(longest + wait + 10))
+        fires = [lines[(a.name, 0)].first_firing(HEALTHY_MIN) for a in slo.alerts]
+    if None in fires:
         raise AssertionError(f"{slo.name}: a total outage must fire every tier")
     down = max(f for f in fires if f is not None) - HEALTHY_MIN + 2
     final = phases(down)
