@@ -30,6 +30,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from obsgen import model
 from obsgen.conventions import BASE_WINDOW_S
 from obsgen.durations import format_seconds
@@ -78,25 +81,34 @@ def record(phases: tuple[Phase, ...], per_minute: int, step: int, left_open: boo
     """The probe SLI's base recording rules every `step` minutes, over the closed range
     [t-5m, t] of Prometheus 2 (or the left-open (t-5m, t] of Prometheus 3): runs / 300 and
     (runs - successes) / 300."""
-    values = samples(phases, per_minute)
-    runs, good = [0], [0]
-    for v in values:
-        runs.append(runs[-1] + (v is not None))
-        good.append(good[-1] + (v or 0))
+    runs, good = _run_counts(phases, per_minute)
     span = BASE_WINDOW_S // 60 * per_minute
-    errors: list[float | None] = []
-    requests: list[float | None] = []
-    for m in range((len(values) - 1) // per_minute + 1):
-        last, first = m * per_minute, max(0, m * per_minute - span + left_open)
-        count = runs[last + 1] - runs[first]
-        if m % step or not count:
-            errors.append(None)
-            requests.append(None)
-            continue
-        ok = good[last + 1] - good[first]
-        errors.append(float(count - ok) / BASE_WINDOW_S)
-        requests.append(float(count) / BASE_WINDOW_S)
-    return Recorded(errors, requests, step, left_open)
+    last = np.arange(0, len(runs) - 1, per_minute)
+    first = np.maximum(last - span + left_open, 0)
+    count = runs[last + 1] - runs[first]
+    ok = good[last + 1] - good[first]
+    present = (count != 0) & (np.arange(len(last)) % step == 0)
+    return Recorded((count - ok).astype(np.float64) / BASE_WINDOW_S,
+                    count.astype(np.float64) / BASE_WINDOW_S, step, left_open, present)
+
+
+def _run_counts(phases: tuple[Phase, ...], per_minute: int
+                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Running counts of runs and of successful runs over `samples(phases, per_minute)`,
+    from 0 before the first sample."""
+    first = int(bool(phases and phases[0].total))
+    minute = np.arange(per_minute)
+    ran = [minute < p.total for p in phases]
+    succeeded = [(minute >= p.errors) & (minute < p.total) for p in phases]
+    minutes = [max(0, p.minutes) for p in phases]
+    out = []
+    for flags in (ran, succeeded):
+        values = np.concatenate([np.array([first], dtype=np.int64)] + [
+            np.tile(f.astype(np.int64), m) for f, m in zip(flags, minutes, strict=True)])
+        counts = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(values, out=counts[1:])
+        out.append(counts)
+    return out[0], out[1]
 
 
 def build(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
@@ -147,10 +159,10 @@ class Context:
     def scenario(self, name: str, phases: Phases, marks: set[int], start: int) -> Scenario:
         """The scenario with checks at `marks` and at every change of state."""
         lines = self.lines(phases)
-        assert not any(any(line.active[:start + 1]) for line in lines.values()), \
+        assert not any(line.pending_or_firing(start + 1) for line in lines.values()), \
             "healthy probe runs must not alert"
         end = sum(p.minutes for p in phases[0])
-        silent = not any(any(line.active) for line in lines.values())
+        silent = not any(line.pending_or_firing() for line in lines.values())
         found = set(marks) | {start, end}
         for line in lines.values():
             for m in line.changes(self.step):
@@ -290,7 +302,7 @@ class Context:
                                if step_for(a) == self.step) // 60)
         phases = self.spread((Phase(start, 0, 0), Phase(failing, self.n, self.n),
                               Phase(self.align(start + 10), 0, 0)), everywhere=True)
-        if any(any(x.active) for x in self.lines(phases).values()):
+        if any(x.pending_or_firing() for x in self.lines(phases).values()):
             return []
         name = (f"no probe runs, then {failing * self.n} failing runs (min_events is "
                 f"{self.slo.min_events}): no alert")

@@ -31,7 +31,7 @@ from obsgen.conventions import COARSE_STEP_MIN
 from obsgen.durations import format_seconds
 from obsgen.model import BurnWindow
 from obsgen.proof import thresholds
-from obsgen.proof.simulate import Counters, Phase, Recorded, record, simulate
+from obsgen.proof.simulate import Phase, Recorded, cumulative, record_arrays, simulate
 from obsgen.proof.timeline import Timeline, both
 from obsgen.proof.traffic import SyntheticInputs
 
@@ -164,7 +164,7 @@ def _add_quiet(slo: model.SLO, plan: SyntheticInputs, suites: list[Suite]) -> No
 
 @lru_cache(maxsize=256)
 def _recorded(phases: tuple[Phase, ...], mode: str, step: int, left_open: bool) -> Recorded:
-    return record(Counters.of(phases), mode, step, left_open)
+    return record_arrays(*cumulative(phases), mode, step, left_open)
 
 
 _SIMULATED: dict[tuple[object, ...], Timeline] = {}
@@ -358,4 +358,4 @@ def _healthy(minutes: int) -> str:
 
 
 def _silent(lines: Lines, until: int | None = None) -> bool:
-    return not any(any(line.active[:until]) for line in lines.values())
+    return not any(line.pending_or_firing(until) for line in lines.values())

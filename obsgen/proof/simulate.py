@@ -32,6 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+import numpy as np
+import numpy.typing as npt
+
 from obsgen import model
 from obsgen.conventions import BASE_WINDOW_S
 from obsgen.proof.timeline import Timeline
@@ -39,6 +42,8 @@ from obsgen.proof.timeline import Timeline
 STEP_S = 60
 """Sample interval of the synthetic series; evaluations happen every `step` of these."""
 TIE = 1e-9
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ class Counters:
         return len(self.total) - 1
 
 
-def rate(values: Sequence[float], minute: int, range_s: int = BASE_WINDOW_S,
+def rate(values: Sequence[float] | Floats, minute: int, range_s: int = BASE_WINDOW_S,
          left_open: bool = False) -> float | None:
     """`rate(x[range])` at `minute`, samples every minute from minute 0, over the closed range
     [t-range, t] (Prometheus 2) or the left-open (t-range, t] (Prometheus 3, `left_open`)."""
@@ -132,75 +137,137 @@ def extrapolated_rate(points: Sequence[tuple[float, float]], range_start: float,
 
 
 class Recorded:
-    """The recorded 5m rates of one group (None: no sample), with running sums so that any
-    window's sum is two lookups."""
+    """The recorded 5m rates of one group at each minute (NaN, and False in `present`: no
+    sample), with running sums so that any window's sum is two lookups. Arrays are numpy's:
+    elementwise float64 operations and sequential running sums (`cumsum`) give the same bits
+    as the same operations one by one."""
 
-    def __init__(self, errors: list[float | None], requests: list[float | None],
-                 step: int = 1, left_open: bool = False) -> None:
+    def __init__(self, errors: Sequence[float | None] | Floats,
+                 requests: Sequence[float | None] | Floats, step: int = 1,
+                 left_open: bool = False, present: Bools | None = None) -> None:
         self.step = step
         self.left_open = left_open
         """Window sums over (t-w, t] (Prometheus 3), not [t-w, t] (Prometheus 2)."""
-        self.errors = errors
-        self.requests = requests
-        self._sum_e = _prefix(errors)
-        self._sum_r = _prefix(requests)
-        self._count = _prefix([None if v is None else 1.0 for v in requests])
-        self._ratios: dict[int, list[float | None]] = {}
-        self._events: dict[int, list[float | None]] = {}
+        e, r = _floats(errors), _floats(requests)
+        self.present: Bools = ~np.isnan(r) if present is None else present
+        self._e = np.where(self.present, e, 0.0)
+        self._r = np.where(self.present, r, 0.0)
+        self._sum_e = _prefix(self._e)
+        self._sum_r = _prefix(self._r)
+        self._count = _prefix(self.present.astype(np.float64))
+        self._ratios: dict[int, tuple[Floats, Bools]] = {}
+        self._events: dict[int, tuple[Floats, Bools]] = {}
 
-    def ratios(self, window_s: int) -> list[float | None]:
-        """window_ratio() at every evaluation (None between evaluations), computed once per
-        window."""
+    @property
+    def minutes(self) -> int:
+        return len(self._r)
+
+    @property
+    def errors(self) -> list[float | None]:
+        return [float(v) if p else None for v, p in zip(self._e, self.present, strict=True)]
+
+    @property
+    def requests(self) -> list[float | None]:
+        return [float(v) if p else None for v, p in zip(self._r, self.present, strict=True)]
+
+    def evaluations(self) -> npt.NDArray[np.int64]:
+        return np.arange(0, self.minutes, self.step, dtype=np.int64)
+
+    def ratios(self, window_s: int) -> tuple[Floats, Bools]:
+        """window_ratio() at each evaluation (every `step` minutes from 0) and where it has a
+        value, computed once per window."""
         if window_s not in self._ratios:
+            m = self.evaluations()
             if window_s == BASE_WINDOW_S:
-                out = [window_ratio(self, m, window_s) if m % self.step == 0 else None
-                       for m in range(len(self.requests))]
+                errors, requests, seen = self._e[m], self._r[m], self.present[m]
             else:
-                out = self._window_ratios(window_s // STEP_S)
-            self._ratios[window_s] = out
+                first = self._first(m, window_s)
+                seen = self._count[m + 1] != self._count[first]
+                errors = self._sum_e[m + 1] - self._sum_e[first]
+                requests = self._sum_r[m + 1] - self._sum_r[first]
+            out = np.zeros(len(m))
+            np.divide(errors, requests, out=out, where=requests > 0)
+            self._ratios[window_s] = (out, seen)
         return self._ratios[window_s]
 
-    def _window_ratios(self, steps: int) -> list[float | None]:
-        """window_ratio() at every evaluation, inlined: this loop is the simulator's hot
-        spot."""
-        sum_e, sum_r, count = self._sum_e, self._sum_r, self._count
-        steps -= self.left_open
-        out: list[float | None] = [None] * len(self.requests)
-        for m in range(0, len(self.requests), self.step):
-            first = m - steps if m > steps else 0
-            if count[m + 1] == count[first]:
-                continue
-            requests = sum_r[m + 1] - sum_r[first]
-            out[m] = (sum_e[m + 1] - sum_e[first]) / requests if requests > 0 else 0.0
-        return out
-
-    def event_counts(self, window_s: int) -> list[float | None]:
-        """events() at every evaluation (None between evaluations), once per window."""
+    def event_counts(self, window_s: int) -> tuple[Floats, Bools]:
+        """events() at each evaluation and where it has a value, once per window."""
         if window_s not in self._events:
-            sum_r, count = self._sum_r, self._count
-            steps = window_s // STEP_S - self.left_open
-            out: list[float | None] = [None] * len(self.requests)
-            for m in range(0, len(self.requests), self.step):
-                first = m - steps if m > steps else 0
-                seen = count[m + 1] - count[first]
-                if seen:
-                    out[m] = (sum_r[m + 1] - sum_r[first]) / seen * float(window_s)
-            self._events[window_s] = out
+            m = self.evaluations()
+            first = self._first(m, window_s)
+            seen = self._count[m + 1] - self._count[first]
+            out = np.zeros(len(m))
+            np.divide(self._sum_r[m + 1] - self._sum_r[first], seen, out=out, where=seen != 0)
+            self._events[window_s] = (out * float(window_s), seen != 0)
         return self._events[window_s]
+
+    def _first(self, m: npt.NDArray[np.int64], window_s: int) -> npt.NDArray[np.int64]:
+        steps = window_s // STEP_S - self.left_open
+        return np.maximum(m - steps, 0)
 
     def window(self, minute: int, window_s: int) -> tuple[float, float, float]:
         """(sum of errors, sum of requests, samples) recorded in [minute - window, minute]
         ((minute - window, minute] when left-open)."""
         first = max(0, minute - window_s // STEP_S + self.left_open)
         return (
-            self._sum_e[minute + 1] - self._sum_e[first],
-            self._sum_r[minute + 1] - self._sum_r[first],
-            self._count[minute + 1] - self._count[first],
+            float(self._sum_e[minute + 1] - self._sum_e[first]),
+            float(self._sum_r[minute + 1] - self._sum_r[first]),
+            float(self._count[minute + 1] - self._count[first]),
         )
 
 
-def _prefix(values: Sequence[float | None]) -> list[float]:
-    return list(accumulate((v or 0.0 for v in values), initial=0.0))
+def _floats(values: Sequence[float | None] | Floats) -> Floats:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64)
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _prefix(values: Floats) -> Floats:
+    out = np.zeros(len(values) + 1)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def cumulative(phases: Sequence[Phase]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Counters.of(phases) as arrays (errors, total): the simulator's input."""
+    minutes = [max(0, p.minutes) for p in phases]  # (a phase of negative length is empty)
+    out = []
+    for per_minute in ([p.errors for p in phases], [p.total for p in phases]):
+        counter = np.zeros(sum(minutes) + 1, dtype=np.int64)
+        np.cumsum(np.repeat(np.array(per_minute, dtype=np.int64), minutes), out=counter[1:])
+        out.append(counter)
+    return out[0], out[1]
+
+
+def rates(counter: npt.NDArray[np.int64], left_open: bool = False) -> tuple[Floats, Bools]:
+    """rate(counter[5m]) at every minute (counter sampled every minute from minute 0) and
+    where it has a value: `rate` at each minute, the full ranges at once."""
+    values = counter.astype(np.float64)
+    out, present = np.zeros(len(values)), np.ones(len(values), dtype=np.bool_)
+    steps = BASE_WINDOW_S // STEP_S
+    if left_open:
+        full = steps - 1
+        if len(values) > full:
+            first, result = values[:-full or None], values[full:] - values[:-full or None]
+            sampled = float(full * STEP_S)
+            safe = np.where(result == 0, 1.0, result)
+            ok = (result == 0) | ((first >= 0) & (sampled * (first / safe) >= STEP_S))
+            out[full:] = result * ((sampled + STEP_S) / sampled / BASE_WINDOW_S)
+            slow = [int(i) + full for i in np.flatnonzero(~ok)]
+        else:
+            slow = []
+    else:
+        full = steps
+        if len(values) > full:
+            out[full:] = (values[full:] - values[:-full]) * (1.0 / BASE_WINDOW_S)
+        slow = []
+    for m in [*range(min(full, len(values))), *slow]:
+        value = rate(values, m, left_open=left_open)
+        if value is None:
+            out[m], present[m] = np.nan, False
+        else:
+            out[m] = value
+    return out, present
 
 
 def record(counters: Counters, mode: str, step: int = 1, left_open: bool = False
@@ -215,34 +282,28 @@ def record(counters: Counters, mode: str, step: int = 1, left_open: bool = False
     Rules are evaluated every `step` minutes: other minutes hold no recorded sample. Ranges
     are closed (Prometheus 2), or left-open (Prometheus 3) with `left_open`.
     """
-    errors_out: list[float | None] = []
-    requests_out: list[float | None] = []
-    bad = counters.errors
-    good = tuple(t - e for t, e in zip(counters.total, counters.errors, strict=True))
-    for m in range(counters.minutes + 1):
-        if m % step:
-            errors_out.append(None)
-            requests_out.append(None)
-            continue
-        errors: float | None
-        total: float | None
-        if mode in ("errors/shared", "good/shared"):
-            r_bad, r_good = rate(bad, m, left_open=left_open), rate(good, m, left_open=left_open)
-            total = None if r_bad is None or r_good is None else r_bad + r_good
-            if mode == "errors/shared":
-                errors = r_bad
-            else:
-                errors = None if total is None or r_good is None else total - r_good
-        elif mode == "errors/separate":
-            errors = rate(bad, m, left_open=left_open)
-            total = rate(counters.total, m, left_open=left_open)
-        else:
-            total = rate(counters.total, m, left_open=left_open)
-            r_good = rate(good, m, left_open=left_open)
-            errors = None if total is None or r_good is None else total - r_good
-        errors_out.append(errors)
-        requests_out.append(total)
-    return Recorded(errors_out, requests_out, step, left_open)
+    bad = np.array(counters.errors, dtype=np.int64)
+    total = np.array(counters.total, dtype=np.int64)
+    return record_arrays(bad, total, mode, step, left_open)
+
+
+def record_arrays(bad: npt.NDArray[np.int64], total: npt.NDArray[np.int64], mode: str,
+                  step: int = 1, left_open: bool = False) -> Recorded:
+    """`record` of the cumulative counters as arrays (`cumulative`)."""
+    if mode in ("errors/shared", "good/shared"):
+        (r_bad, p_bad), (r_good, p_good) = rates(bad, left_open), rates(total - bad, left_open)
+        requests, present = r_bad + r_good, p_bad & p_good
+        errors = r_bad if mode == "errors/shared" else requests - r_good
+    elif mode == "errors/separate":
+        (errors, p_bad), (requests, p_total) = rates(bad, left_open), rates(total, left_open)
+        present = p_bad & p_total
+    else:
+        (requests, p_total), (r_good, p_good) = rates(total, left_open), rates(total - bad,
+                                                                             left_open)
+        errors, present = requests - r_good, p_total & p_good
+    if step > 1:
+        present = present & (np.arange(len(present)) % step == 0)
+    return Recorded(errors, requests, step, left_open, present)
 
 
 def window_ratio(rec: Recorded, minute: int, window_s: int) -> float | None:
@@ -268,62 +329,41 @@ def simulate(slo: model.SLO, alert: model.SLOAlert, rec: Recorded) -> Timeline:
     """The alert's state after each evaluation (every `rec.step` minutes), carried to the
     minutes in between."""
     budget = float(slo.budget)
-    minutes, step = len(rec.requests), rec.step
-    holds = [False] * minutes
-    unsure: set[int] = set()
+    evaluations = len(rec.evaluations())
+    holds = np.zeros(evaluations, dtype=np.bool_)
+    unsure = np.zeros(evaluations, dtype=np.bool_)
     for w in alert.windows:
         threshold = float(w.factor) * budget
         margin = TIE * max(threshold, 1e-300)
-        longs, shorts = rec.ratios(w.long_s), rec.ratios(w.short_s)
-        seen = rec.event_counts(w.long_s) if slo.min_events else None
+        (longs, has_long), (shorts, has_short) = rec.ratios(w.long_s), rec.ratios(w.short_s)
         low, high = threshold - margin, threshold + margin
-        need = float(slo.min_events)
-        need_low, need_high = need * (1 - TIE), need * (1 + TIE)
-        for m in range(0, minutes, step):
-            long_r, short_r = longs[m], shorts[m]
-            # Each comparison is surely true, surely false, or unsure (within rounding of
-            # its threshold); the condition is unsure when none is surely false and one is
-            # unsure. This loop is the simulator's hot spot: the comparisons are inlined.
-            if long_r is None or short_r is None or long_r < low or short_r < low:
-                continue
-            unsure_here = long_r <= high or short_r <= high
-            if seen is not None:
-                count = seen[m]
-                if count is None or count < need_low:
-                    continue
-                unsure_here = unsure_here or count <= need_high
-            if unsure_here:
-                unsure.add(m)
-            else:
-                holds[m] = True
+        # Each comparison is surely true, surely false, or unsure (within rounding of its
+        # threshold); the condition is unsure when none is surely false and one is unsure.
+        met = has_long & has_short & (longs >= low) & (shorts >= low)
+        unsure_here = (longs <= high) | (shorts <= high)
+        if slo.min_events:
+            need = float(slo.min_events)
+            seen, has_seen = rec.event_counts(w.long_s)
+            met &= has_seen & (seen >= need * (1 - TIE))
+            unsure_here |= seen <= need * (1 + TIE)
+        unsure |= met & unsure_here
+        holds |= met & ~unsure_here
     # A window whose condition surely holds settles the minute, whatever the others do.
-    ties = sorted(m for m in unsure if not holds[m])
-    firing, active = _states(holds, step, alert.for_ms or 0)
+    tied = unsure & ~holds
+    minutes, step, for_ms = rec.minutes, rec.step, alert.for_ms or 0
+    firing, active = _states(holds, step, for_ms, minutes)
+    ties = [int(k) * step for k in np.flatnonzero(tied)]
     if not ties:
         return Timeline(firing, active, ties)
-    maybe = list(holds)
-    for m in ties:
-        maybe[m] = True
-    firing_if, active_if = _states(maybe, step, alert.for_ms or 0)
-    return Timeline(firing, [a or b for a, b in zip(active, active_if, strict=True)], ties,
-                    (firing_if,))
+    firing_if, active_if = _states(holds | tied, step, for_ms, minutes)
+    return Timeline(firing, active | active_if, ties, (firing_if,))
 
 
-def _states(holds: list[bool], step: int, for_ms: int) -> tuple[list[bool], list[bool]]:
+def _states(holds: Bools, step: int, for_ms: int, minutes: int) -> tuple[Bools, Bools]:
     """Firing and active (pending or firing) at each minute, the condition holding at the
     evaluations (every `step` minutes) where `holds`, held for `for_ms`."""
-    minutes = len(holds)
-    firing, active = [False] * minutes, [False] * minutes
-    hold_s = for_ms // 1000
-    active_since: int | None = None
-    state = False
-    for m in range(minutes):
-        if m % step == 0:
-            if holds[m]:
-                active_since = m if active_since is None else active_since
-                state = (m - active_since) * STEP_S >= hold_s
-            else:
-                active_since, state = None, False
-        firing[m], active[m] = state, active_since is not None
-    return firing, active
-
+    index = np.arange(len(holds))
+    starts = holds & ~np.concatenate(([False], holds[:-1]))
+    since = np.maximum.accumulate(np.where(starts, index, 0)) if len(holds) else index
+    firing = holds & ((index - since) * (step * STEP_S) >= for_ms // 1000)
+    return np.repeat(firing, step)[:minutes], np.repeat(holds, step)[:minutes]

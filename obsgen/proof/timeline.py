@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
+Bools = npt.NDArray[np.bool_]
+
 
 @dataclass
 class Timeline:
@@ -14,16 +19,16 @@ class Timeline:
     taken as true; once `both` joined them, Prometheus 3's left-open ranges). Where they
     disagree (`agrees`), no test may assert a state."""
 
-    firing: list[bool]
-    active: list[bool]
+    firing: Bools
+    active: Bools
     """The alert's condition holds (pending or firing), in any prediction."""
     near_tie: list[int]
-    others: tuple[list[bool], ...] = ()
+    others: tuple[Bools, ...] = ()
     _changes: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False,
                                                  compare=False)
 
     @property
-    def lines(self) -> tuple[list[bool], ...]:
+    def lines(self) -> tuple[Bools, ...]:
         return (self.firing, *self.others)
 
     def changes(self, step: int) -> tuple[int, ...]:
@@ -31,9 +36,11 @@ class Timeline:
         the evaluation before, in any prediction. Remembered: a fleet's look-alike SLOs
         share timelines."""
         if step not in self._changes:
-            lines = self.lines
-            self._changes[step] = tuple(m for m in range(step, len(self.firing), step)
-                                        if any(f[m] != f[m - step] for f in lines))
+            changed = np.zeros(max(0, (len(self.firing) - 1) // step), dtype=np.bool_)
+            for f in self.lines:
+                evaluations = f[::step]
+                changed |= evaluations[1:] != evaluations[:-1]
+            self._changes[step] = tuple(int(k + 1) * step for k in np.flatnonzero(changed))
         return self._changes[step]
 
     def agrees(self, minute: int) -> bool:
@@ -41,7 +48,11 @@ class Timeline:
 
     def fires(self) -> bool:
         """Fires at some minute, in some prediction."""
-        return any(any(f) for f in self.lines)
+        return any(bool(f.any()) for f in self.lines)
+
+    def pending_or_firing(self, until: int | None = None) -> bool:
+        """Active (pending or firing) at some minute before `until`, in some prediction."""
+        return bool(self.active[:until].any())
 
     def first_firing(self, after: int = 0) -> int | None:
         """The first minute from `after` by which every prediction has fired (the latest of
@@ -54,13 +65,13 @@ class Timeline:
         return None if None in found else max(m for m in found if m is not None)
 
 
-def _first(values: list[bool], wanted: bool, after: int) -> int | None:
-    return next((m for m in range(after, len(values)) if values[m] == wanted), None)
+def _first(values: Bools, wanted: bool, after: int) -> int | None:
+    found = np.flatnonzero(values[after:] == wanted)
+    return int(found[0]) + after if len(found) else None
 
 
 def both(closed: Timeline, left_open: Timeline) -> Timeline:
     """One timeline of the two semantics' predictions for the same inputs."""
-    return Timeline(closed.firing, [a or b for a, b in zip(closed.active, left_open.active,
-                                                           strict=True)],
+    return Timeline(closed.firing, closed.active | left_open.active,
                     sorted({*closed.near_tie, *left_open.near_tie}),
                     (*closed.others, *left_open.lines))
