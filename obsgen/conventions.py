@@ -126,9 +126,10 @@ def error_ratio(seconds: int) -> str:
 
 # -- rule groups and scrape jobs ------------------------------------------------------------
 
-def rule_group(service: str, part: str) -> str:
-    """`<service>.slo-sli`, `.slo-period`, `.slo-alerts`, `.alerts`: the groups of a rule file."""
-    return f"{service}.{part}"
+def rule_group(service: str, part: str, slo: str | None = None) -> str:
+    """`<service>.alerts`: a service's plain alerts; `<service>.<slo>.slo-sli`, `.slo-period`,
+    `.slo-alerts`: the groups of an SLO's rule file."""
+    return f"{service}.{part}" if slo is None else f"{service}.{slo}.{part}"
 
 
 def alert_group(service: str, interval_ms: int) -> str:
@@ -157,24 +158,31 @@ def probe_objects_path(service: str) -> str:
     return f"kubernetes/probes/{service}.yaml"
 
 
-def rules_path(service: str) -> str:
-    return f"prometheus/rules/{service}.rules.yaml"
+def rules_path(service: str, slo: str | None = None) -> str:
+    """`<service>.rules.yaml`: the plain alerts; `<service>.<slo>.rules.yaml`: one SLO's
+    recording rules and alerts, so that its tests evaluate its rules only. Names are slugs
+    without dots, so the two forms never collide, and one glob loads them all."""
+    return f"prometheus/rules/{service}{'' if slo is None else '.' + slo}.rules.yaml"
 
 
 COARSE_STEP_MIN = 15
 """Minutes between evaluations in the tests of long-window tiers (`proof.scenarios.step_for`)."""
 
 
-def tests_path(service: str, step: int = 1, *, interval_ms: int | None = None) -> str:
-    """Tiers evaluated every minute (`step` 1), the long-window tiers evaluated every
-    COARSE_STEP_MIN minutes (`<service>.long-windows.test.yaml`), and the spec tests of alerts
-    whose rule group has another `interval_ms`: `<service>.every-10s.test.yaml`."""
+def tests_path(service: str, step: int = 1, *, interval_ms: int | None = None,
+               slo: str | None = None) -> str:
+    """The tests of a service's plain alerts and look-alike wiring (`<service>.test.yaml`,
+    `<service>.every-10s.test.yaml` for a rule group with another `interval_ms`), and of an
+    SLO's suites, in a folder per service: `<service>/<slo>.test.yaml` evaluated every minute
+    (`step` 1), `<service>/<slo>.long-windows.test.yaml` for the long-window tiers evaluated
+    every COARSE_STEP_MIN minutes, `<service>/<slo>.every-5m.test.yaml` for other intervals."""
+    stem = service if slo is None else f"{service}/{slo}"
     if interval_ms is not None and interval_ms not in (60_000, COARSE_STEP_MIN * 60_000):
-        return f"prometheus/tests/{service}.every-{format_ms(interval_ms)}.test.yaml"
+        return f"prometheus/tests/{stem}.every-{format_ms(interval_ms)}.test.yaml"
     if interval_ms is not None:
         step = interval_ms // 60_000
     suffix = "" if step == 1 else ".long-windows"
-    return f"prometheus/tests/{service}{suffix}.test.yaml"
+    return f"prometheus/tests/{stem}{suffix}.test.yaml"
 
 
 RUNBOOKS = "runbooks"

@@ -207,27 +207,36 @@ def test_the_validation_rejects_unknown_and_wrong_fields(compiled: dict[str, str
     assert validate_object(probe, "obs")
 
 
-def rule_groups(files: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    return {p.removeprefix("prometheus/rules/").removesuffix(".rules.yaml"):
-            yaml.safe_load(t)["groups"] for p, t in folder(files, "prometheus/rules").items()}
+def rule_groups(files: dict[str, str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each service's rule groups by name, from all its files (`<service>.rules.yaml`,
+    `<service>.<slo>.rules.yaml`: names hold no dots)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for p, t in folder(files, "prometheus/rules").items():
+        service = p.removeprefix("prometheus/rules/").split(".")[0]
+        out.setdefault(service, {}).update({g["name"]: g for g in yaml.safe_load(t)["groups"]})
+    return out
+
+
+def by_name(groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {g["name"]: g for g in groups}
 
 
 def test_every_form_holds_the_plain_rule_groups_unchanged(compiled: dict[str, str]) -> None:
     plain = rule_groups(compiled)
     operator = {p.removeprefix("kubernetes/prometheus-operator/rules/").removesuffix(".yaml"):
-                docs(t)[0]["spec"]["groups"]
+                by_name(docs(t)[0]["spec"]["groups"])
                 for p, t in folder(compiled, "kubernetes/prometheus-operator/rules").items()}
     assert operator == plain
     thanos = {p.removeprefix("thanos/rules/").removesuffix(".rules.yaml"): yaml.safe_load(t)
               for p, t in folder(compiled, "thanos/rules").items()}
-    stripped = {name: [{k: v for k, v in g.items() if k != "partial_response_strategy"}
-                       for g in data["groups"]] for name, data in thanos.items()}
+    stripped = {name: by_name([{k: v for k, v in g.items() if k != "partial_response_strategy"}
+                               for g in data["groups"]]) for name, data in thanos.items()}
     assert stripped == plain
     assert {g["partial_response_strategy"] for d in thanos.values() for g in d["groups"]} == {
         "abort"}
     mimir = [yaml.safe_load(t) for t in folder(compiled, "mimir/rules").values()]
-    by_name = {g["name"]: g for m in mimir for g in m["groups"]}
-    assert by_name == {g["name"]: g for groups in plain.values() for g in groups}
+    assert by_name([g for m in mimir for g in m["groups"]]) == {
+        name: g for groups in plain.values() for name, g in groups.items()}
     namespaces = {m["namespace"] for m in mimir}
     assert "trading-platform" in namespaces and len(namespaces) == len(mimir)
 
@@ -367,7 +376,7 @@ def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path
     commands, problems = lint_deploy.commands(out, scratch)
     assert problems == []
     ((_, tool_name, argv, _),) = commands
-    services = len(folder(compiled, "prometheus/rules"))  # a PrometheusRule and a thanos file each
+    services = len(rule_groups(compiled))  # a PrometheusRule and a thanos file each
     assert tool_name == "promtool check rules" and len(argv) == 3 + 2 * services + len(
         folder(compiled, "mimir/rules"))
     edited = out / "kubernetes/prometheus-operator/rules/edge.yaml"
@@ -379,7 +388,8 @@ def test_lint_checks_the_deploy_folders(compiled: dict[str, str], tmp_path: Path
     assert messages == [
         "extra.yaml is not listed in resources",
         "probes/edge.yaml is listed but missing",
-        "rule group 'edge.slo-alerts' differs from prometheus/rules: regenerate (obsgen generate)",
+        "rule group 'edge.availability.slo-alerts' differs from prometheus/rules: regenerate "
+        "(obsgen generate)",
         "the jobs ['blackbox-edge-journal-dns', 'blackbox-edge-login'] are not in both this "
         "folder and prometheus/scrape/blackbox.yaml: regenerate (obsgen generate)",
     ]

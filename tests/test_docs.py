@@ -23,8 +23,8 @@ def test_readme_example_spec_compiles() -> None:
     docs, problems = load_yaml_text(block.group(1), "README.md", "README.md")
     assert not problems
     files = compile_documents(docs)
-    assert "prometheus/rules/edge.rules.yaml" in files
-    assert "alert: EdgeAvailabilityBurn" in files["prometheus/rules/edge.rules.yaml"]
+    rules = "prometheus/rules/edge.login-availability.rules.yaml"
+    assert rules in files and "alert: EdgeAvailabilityBurn" in files[rules]
 
 
 def test_readme_shows_the_two_commands() -> None:

@@ -1,5 +1,6 @@
-"""Cheap proofs (issue 16): look-alike SLOs proven by their wiring, SLOs with disjoint inputs
-sharing tests; each still fails when its own rules break."""
+"""Cheap proofs (issue 16): look-alike SLOs proven by their wiring, an SLO's suites against
+its own rule file, look-alikes with disjoint inputs sharing a wiring test; each still fails
+when its own rules break."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def _write(folder: Path, services: dict[str, list[tuple[str, str, str]]]) -> Pat
 
 def _tests(out: Path, service: str) -> list[str]:
     names = []
-    for path in sorted((out / "prometheus/tests").glob(f"{service}.*yaml")):
+    tests = out / "prometheus/tests"
+    for path in sorted([*tests.glob(f"{service}.*yaml"), *tests.glob(f"{service}/*.yaml")]):
         names += [t["name"] for t in yaml.safe_load(path.read_text())["tests"]]
     return names
 
@@ -71,29 +73,36 @@ def test_the_rules_compared_are_the_rendered_rules(tmp_path: Path) -> None:
     assert "x_total" not in signature(first) and "«errors»" in signature(first)
 
 
-def test_slos_with_disjoint_inputs_share_tests(tmp_path: Path) -> None:
+def test_an_slos_suites_name_its_own_rule_file_alone(tmp_path: Path) -> None:
+    """promtool evaluates every rule of the files a test names: an SLO's suites name its
+    file, so the other SLOs' rules cost them nothing."""
     specs = _write(tmp_path, {"alpha": [("web", "99.9", "http_requests_total"),
                                         ("rpc", "99.5", "rpc_calls_total")]})
     out = tmp_path / "out"
     api.generate(specs, out)
-    names = [n for n in _tests(out, "alpha") if n.startswith(("web: ", "rpc: "))]
-    assert names and all(" + rpc: " in n and n.startswith("web: ") for n in names), names
+    for slo in ("web", "rpc"):
+        body = yaml.safe_load((out / f"prometheus/tests/alpha/{slo}.test.yaml").read_text())
+        assert body["rule_files"] == [f"../../rules/alpha.{slo}.rules.yaml"]
+        assert body["group_eval_order"] == [f"alpha.{slo}.slo-{part}"
+                                            for part in ("sli", "period", "alerts")]
+        assert body["tests"] and all(t["name"].startswith(f"{slo}: ") for t in body["tests"])
 
 
-def test_slos_reading_each_others_series_do_not(tmp_path: Path) -> None:
-    """The second SLO's series are a subset of the first one's: apart."""
+def test_look_alikes_with_disjoint_inputs_share_a_wiring_test(tmp_path: Path) -> None:
+    """The wiring tests sit in the service's file, which names every rule file of the
+    service: two look-alikes whose inputs are disjoint run side by side."""
     specs = _write(tmp_path, {"alpha": [("web", "99.9", "http_requests_total"),
-                                        ("login", "99.5", "http_requests_total")]})
-    path = specs / "alpha.yaml"
-    text = path.read_text()
-    login = text.index("- name: login")
-    path.write_text(text[:login] + text[login:].replace('service="alpha"',
-                                                        'service="alpha",route="/login"'))
+                                        ("rpc", "99.5", "rpc_calls_total")],
+                              "beta": [("web", "99.9", "web_requests_total"),
+                                       ("rpc", "99.5", "grpc_calls_total")]})
     out = tmp_path / "out"
     api.generate(specs, out)
-    names = [n for n in _tests(out, "alpha") if n.startswith(("web: ", "login: "))]
-    assert names and not any(" + " in n for n in names)
-    assert any(n.startswith("login: ") for n in names)
+    body = yaml.safe_load((out / "prometheus/tests/beta.test.yaml").read_text())
+    assert body["rule_files"] == ["../rules/beta.web.rules.yaml", "../rules/beta.rpc.rules.yaml",
+                                  "../rules/beta.rules.yaml"]
+    names = [t["name"] for t in body["tests"] if t["name"].startswith("web: ")]
+    assert len(names) == 1 and " + rpc: wiring" in names[0], names
+    assert not (out / "prometheus/tests/beta").exists()
 
 
 @pytest.mark.tools
@@ -108,7 +117,7 @@ def test_the_wiring_proof_fails_when_its_rules_read_another_series(
     out = tmp_path / "out"
     api.generate(specs, out)
     if broken:
-        rules = out / f"prometheus/rules/{broken}.rules.yaml"
+        rules = out / f"prometheus/rules/{broken}.availability.rules.yaml"
         text = rules.read_text()
         assert "rpc_calls_total{" in text
         rules.write_text(text.replace("rpc_calls_total{", "rpc_call_total{"))

@@ -19,7 +19,7 @@ from obsgen.targets import prometheus_tests
 from tests.conftest import ROOT, find_tool, run_tool
 
 GENERATED = ROOT / "generated"
-GOLDEN_TESTS = sorted(ROOT.glob("tests/golden/*/expected/prometheus/tests/*.yaml"))
+GOLDEN_TESTS = sorted(ROOT.glob("tests/golden/*/expected/prometheus/tests/**/*.yaml"))
 
 pytestmark = pytest.mark.tools
 
@@ -30,7 +30,7 @@ def test_generated_folder_lints_clean_with_every_generated_test_passing() -> Non
     report = lint(GENERATED)
     errors = [f.format() for f in report.findings if f.level == "error"]
     assert errors == []
-    assert len(list((GENERATED / "prometheus/tests").glob("*.yaml"))) >= 8
+    assert len(list((GENERATED / "prometheus/tests").rglob("*.yaml"))) >= 8
 
 
 def test_golden_cases_carry_rule_tests() -> None:
@@ -41,7 +41,7 @@ def test_golden_cases_carry_rule_tests() -> None:
 def test_every_silence_check_selects_alerts_some_test_sees_firing() -> None:
     """`count_over_time(ALERTS{...})` expecting nothing passes vacuously if its selector
     matches no alert: each selector must match the labels of an alert asserted firing."""
-    for path in sorted((GENERATED / "prometheus/tests").glob("*.yaml")):
+    for path in sorted((GENERATED / "prometheus/tests").rglob("*.yaml")):
         tests = _load(path)["tests"]
         firing = [inst["exp_labels"] for t in tests for c in t.get("alert_rule_test", [])
                   for inst in c["exp_alerts"]]
@@ -62,11 +62,14 @@ def test_golden_rule_tests_pass(path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _mutated(tmp_path: Path, service: str, old: str, new: str) -> Path:
-    """A copy of the service's rules and tests with `old` replaced once in the rules."""
+PAGES, TICKETS = "core/reflect-delivery.test.yaml", "core/reflect-delivery.long-windows.test.yaml"
+
+
+def _mutated(tmp_path: Path, rule_file: str, old: str, new: str) -> Path:
+    """A copy of the generated rules and tests with `old` replaced once in `rule_file`."""
     for sub in ("rules", "tests"):
         shutil.copytree(GENERATED / "prometheus" / sub, tmp_path / sub)
-    rules = tmp_path / "rules" / f"{service}.rules.yaml"
+    rules = tmp_path / "rules" / rule_file
     text = rules.read_text()
     assert text.count(old) >= 1, f"{old!r} not in {rules.name}"
     rules.write_text(text.replace(old, new, 1))
@@ -76,22 +79,22 @@ def _mutated(tmp_path: Path, service: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "test_file"),
     [
-        ("(1 * 0.05)", "(10 * 0.05)", "core.test.yaml"),  # page threshold x10
-        ("(3 * 0.05)", "(30 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold x10
-        ("(9 * 0.05)", "(0.9 * 0.05)", "core.long-windows.test.yaml"),  # ticket threshold /10
+        ("(1 * 0.05)", "(10 * 0.05)", PAGES),  # page threshold x10
+        ("(3 * 0.05)", "(30 * 0.05)", TICKETS),  # ticket threshold x10
+        ("(9 * 0.05)", "(0.9 * 0.05)", TICKETS),  # ticket threshold /10
         ('error_ratio:rate3d{service="core",slo="reflect-delivery"} > (3 * 0.05)',
          'error_ratio:rate1d{service="core",slo="reflect-delivery"} > (3 * 0.05)',
-         "core.long-windows.test.yaml"),  # the ticket's long window, 3d -> 1d
-        ("* 300 >= 100", "* 300 >= 1e12", "core.test.yaml"),  # the min_events guard
-        ("> (1 * 0.05)", "> (1 * 0.05) > 1e12", "core.test.yaml"),  # a dead threshold tier
+         TICKETS),  # the ticket's long window, 3d -> 1d
+        ("* 300 >= 100", "* 300 >= 1e12", PAGES),  # the min_events guard
+        ("> (1 * 0.05)", "> (1 * 0.05) > 1e12", PAGES),  # a dead threshold tier
     ],
 )
 def test_breaking_a_rule_by_hand_fails_the_generated_tests(
     tmp_path: Path, old: str, new: str, test_file: str
 ) -> None:
     promtool = find_tool("promtool")
-    tests = _mutated(tmp_path, "core", old, new)
-    result = run_tool(promtool, "test", "rules", test_file, cwd=tests)
+    test = _mutated(tmp_path, "core.reflect-delivery.rules.yaml", old, new) / test_file
+    result = run_tool(promtool, "test", "rules", test.name, cwd=test.parent)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "FAILED" in result.stdout + result.stderr
 
@@ -125,7 +128,7 @@ def test_explain_prints_the_firing_times_the_generated_tests_assert(target: str)
     assert slo is not None
     text = explain(slo)
     for alert in slo.alerts:
-        path = GENERATED / prometheus_tests.tests_path(slo.service, step_for(alert))
+        path = GENERATED / prometheus_tests.tests_path(slo.service, step_for(alert), slo=slo.name)
         tests = [t for t in _load(path)["tests"] if t["name"].startswith(slo.name + ":")]
         section = text.split(f": {alert.name} (")[1]
         outage = re.search(r"total outage: fires (\w+) after", section)

@@ -419,10 +419,11 @@ def test_a_planted_temporary_link_is_replaced_not_followed(
     rules.mkdir(parents=True)
     target = work / "elsewhere.txt"
     target.write_text("untouched\n")
-    (rules / f".checkout.rules.yaml.obsgen-tmp-{os.getpid()}").symlink_to(target)
+    (rules / f".checkout.availability.rules.yaml.obsgen-tmp-{os.getpid()}").symlink_to(target)
     assert run("generate", capsys=capsys)[0] == 0
     assert target.read_text() == "untouched\n"
-    assert "alert: CheckoutAvailabilityBurnRate" in (rules / "checkout.rules.yaml").read_text()
+    assert "alert: CheckoutAvailabilityBurnRate" in (
+        rules / "checkout.availability.rules.yaml").read_text()
 
 
 # --- environment problems: one line, exit 3, nothing written (tests/errors/environment) ----

@@ -6,15 +6,13 @@ generated/ are the tool tests' (test_promtool.py, test_alertmanager.py, test_pro
 from __future__ import annotations
 
 from obsgen import api
-from obsgen.lint import own_checks, semantic
+from obsgen.lint import own_checks, rule_files, semantic
 from tests.conftest import ROOT
 
 
 def _findings() -> list[str]:
     out = ROOT / "generated"
-    rules = sorted((out / "prometheus/rules").glob("*.yaml"))
-    tests = sorted((out / "prometheus/tests").glob("*.yaml"))
-    found = own_checks(out, rules, tests) + semantic.findings(api.project(ROOT / "specs"))
+    found = own_checks(out, *rule_files(out)) + semantic.findings(api.project(ROOT / "specs"))
     return [f.format() for f in sorted(found) if f.level != "note"]
 
 

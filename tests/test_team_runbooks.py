@@ -62,7 +62,8 @@ def out(tmp_path: Path) -> Path:
 
 
 def _rules(out: Path) -> dict[str, dict[str, str]]:
-    groups = yaml.safe_load((out / "prometheus/rules/cache.rules.yaml").read_text())["groups"]
+    groups = [g for path in sorted((out / "prometheus/rules").glob("cache.*yaml"))
+              for g in yaml.safe_load(path.read_text())["groups"]]
     return {r["alert"]: r["annotations"] for g in groups for r in g["rules"] if "alert" in r}
 
 

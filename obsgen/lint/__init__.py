@@ -86,8 +86,7 @@ def lint(out_dir: Path, *, jobs: int | None = None,
     is called as each tool run ends: (runs done, runs in all, its file, its seconds)."""
     from obsgen.lint import semantic
 
-    rules = sorted((out_dir / "prometheus" / "rules").glob("*.yaml"))
-    tests = sorted((out_dir / "prometheus" / "tests").glob("*.yaml"))
+    rules, tests = rule_files(out_dir)
     findings = own_checks(out_dir, rules, tests)
     if project is not None:
         findings += semantic.findings(project)
@@ -193,6 +192,13 @@ def promtool_test_failures(output: str) -> list[str]:
 def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
+
+
+def rule_files(out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The rule files (prometheus/rules/*.yaml) and the promtool test files
+    (prometheus/tests/, a folder per service included) of an output folder."""
+    return (sorted((out_dir / "prometheus" / "rules").glob("*.yaml")),
+            sorted((out_dir / "prometheus" / "tests").rglob("*.yaml")))
 
 
 def own_checks(out_dir: Path, rules: Iterable[Path], tests: Iterable[Path]) -> list[Finding]:

@@ -115,7 +115,8 @@ def explain(slo: model.SLO, project: model.Project | None = None) -> str:
                 f"it stops")
         lines += [
             f"  (rules evaluated every {every}, after a healthy history as long as the "
-            f"longest window; checked in generated/{tests_path(slo.service, suite.step)})",
+            f"longest window; checked in "
+            f"generated/{tests_path(slo.service, suite.step, slo=slo.name)})",
         ]
         notification = project.notifications.get(alert.name) if project else None
         if project is not None and notification is not None:

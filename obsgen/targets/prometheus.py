@@ -1,4 +1,8 @@
-"""Prometheus target: SLI recording rules, burn-rate alerts and plain alerts, one file per service.
+"""Prometheus target: SLI recording rules and burn-rate alerts in a file per SLO
+(`<service>.<slo>.rules.yaml`), a service's plain alerts in `<service>.rules.yaml`.
+
+A file per SLO keeps each SLO's proof cheap: `promtool test rules` evaluates every rule of
+the files a test names, so the tests of one SLO name its file alone.
 
 Recorded series (labels: service, slo and the SLO's group_by labels):
 
@@ -34,41 +38,55 @@ PERIOD_GROUP_INTERVAL = "5m"
 def render(project: model.Project) -> dict[str, str]:
     out: dict[str, str] = {}
     for svc in project.services:
-        groups = service_groups(svc)
-        if groups:
-            out[conventions.rules_path(svc.name)] = dump({"groups": groups},
-                                                        conventions.yaml_header(svc.source))
+        for path, groups in rule_files(svc).items():
+            out[path] = dump({"groups": groups}, conventions.yaml_header(svc.source))
     return out
 
 
 def service_groups(svc: model.Service) -> list[dict[str, Any]]:
-    """The service's rule groups. With the service's `evaluation_interval` every group but
-    the whole-window one says `interval:`; a plain alert with an interval of its own goes
-    into `<service>.alerts-<interval>`, one group per distinct interval."""
-    sli: list[dict[str, Any]] = []
-    period: list[dict[str, Any]] = []
-    alerts: list[dict[str, Any]] = []
-    for slo in svc.slos:
-        sli.extend(sli_rules(slo))
-        period.extend(period_rules(slo))
-        alerts.extend(slo_alert_rule(slo, a) for a in slo.alerts)
+    """All of the service's rule groups, in the order of `rule_files`: what the deploy forms
+    that hold a service (or a namespace) in one object carry."""
+    return [g for groups in rule_files(svc).values() for g in groups]
+
+
+def rule_files(svc: model.Service) -> dict[str, list[dict[str, Any]]]:
+    """The service's rule files and their groups: each SLO with alerts, in spec order, then
+    the plain alerts. With the service's `evaluation_interval` every group but the
+    whole-window one says `interval:`; a plain alert with an interval of its own goes into
+    `<service>.alerts-<interval>`, one group per distinct interval."""
     own = svc.evaluation_interval_ms
+    out: dict[str, list[dict[str, Any]]] = {}
+    for slo in svc.slos:
+        groups = slo_groups(slo, own)
+        if groups:
+            out[conventions.rules_path(svc.name, slo.name)] = groups
     plain: dict[int | None, list[dict[str, Any]]] = {}
     for a in svc.alerts:
         interval = a.evaluation_interval_ms
         plain.setdefault(own if interval in (None, own) else interval, []).append(alert_rule(a))
-    groups: list[dict[str, Any]] = []
-    if sli:
-        groups.append(_group(conventions.rule_group(svc.name, "slo-sli"), own, sli))
-        groups.append(_group(conventions.rule_group(svc.name, "slo-period"),
-                             durations.parse_ms(PERIOD_GROUP_INTERVAL), period))
-    if alerts:
-        groups.append(_group(conventions.rule_group(svc.name, "slo-alerts"), own, alerts))
+    groups = []
     if own in plain:
         groups.append(_group(conventions.rule_group(svc.name, "alerts"), own, plain[own]))
     for interval in sorted(i for i in plain if i != own and i is not None):
         groups.append(_group(conventions.alert_group(svc.name, interval), interval,
                              plain[interval]))
+    if groups:
+        out[conventions.rules_path(svc.name)] = groups
+    return out
+
+
+def slo_groups(slo: model.SLO, own: int | None) -> list[dict[str, Any]]:
+    """An SLO's groups: its SLI recordings, its whole-window recordings (every
+    PERIOD_GROUP_INTERVAL) and its alerts."""
+    groups: list[dict[str, Any]] = []
+    sli = sli_rules(slo)
+    if sli:
+        groups.append(_group(conventions.rule_group(slo.service, "slo-sli", slo.name), own, sli))
+        groups.append(_group(conventions.rule_group(slo.service, "slo-period", slo.name),
+                             durations.parse_ms(PERIOD_GROUP_INTERVAL), period_rules(slo)))
+    if slo.alerts:
+        groups.append(_group(conventions.rule_group(slo.service, "slo-alerts", slo.name), own,
+                             [slo_alert_rule(slo, a) for a in slo.alerts]))
     return groups
 
 

@@ -1,11 +1,14 @@
-"""Prometheus rule tests: `prometheus/tests/<service>.test.yaml`, run by `promtool test rules`.
+"""Prometheus rule tests: `prometheus/tests/<service>.test.yaml` and
+`prometheus/tests/<service>/<slo>.test.yaml`, run by `promtool test rules`.
 
-Each file names only its own service's rule file (promtool evaluates every rule it is given)
-and fixes the group evaluation order (promtool's default order is unstable). Every scenario
-of `obsgen.proof.scenarios` becomes one test: the synthetic input series, and at each minute where
-an alert changes state (and the minute before), the exact firing instances with their labels,
-as `obsgen.proof.simulate` predicts them; each instance's annotations are asserted too, at the first
-check where it fires (later checks read the ALERTS series, which carries no annotations).
+An SLO's files name only its own rule file (promtool evaluates every rule it is given, so
+that is what keeps a proof cheap), a service's file all the service's rule files; each fixes
+the group evaluation order (promtool's default order is unstable). Every scenario of
+`obsgen.proof.scenarios` becomes one test: the synthetic input series, and at each minute
+where an alert changes state (and the minute before), the exact firing instances with their
+labels, as `obsgen.proof.simulate` predicts them; each instance's annotations are asserted
+too, at the first check where it fires (later checks read the ALERTS series, which carries
+no annotations).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
 from obsgen.proof.wiring import wiring
+from obsgen.targets import prometheus
 from obsgen.targets.look_alikes import proven_by
-from obsgen.targets.prometheus import recorded_selector, service_groups
+from obsgen.targets.prometheus import recorded_selector
 from obsgen.targets.yamlout import dump
 
 GLOBAL_EVALUATION_INTERVAL_MS = 60_000
@@ -34,21 +38,25 @@ LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}
 
 
 def render(project: model.Project) -> dict[str, str]:
-    """One file per evaluation interval: promtool evaluates every group of the rule file at
+    """One file per evaluation interval: promtool evaluates every group of the rule files at
     the file's `evaluation_interval` (a group's own `interval:` is ignored by `test rules`),
     so the spec tests of an alert run at its group's interval, the SLO suites at their
-    proof step."""
+    proof step. An SLO's suites and spec tests are files of their own
+    (`<service>/<slo>.test.yaml`) that name the SLO's rule file alone; the service's file
+    holds the tests of plain alerts and the look-alikes' wiring, and names every rule file
+    of the service."""
     out: dict[str, str] = {}
     look_alikes = proven_by(project)
     for svc in project.services:
-        files: dict[int, list[dict[str, Any]]] = {}
-        lanes: dict[int, list[packing.Lane]] = {}
+        files: dict[tuple[str | None, int], list[dict[str, Any]]] = {}
+        wired: list[packing.Lane] = []
         notes: list[str] = []
         for slo in svc.slos:
             if not slo.alerts:
                 continue
             for t in slo.tests:  # the SLO's own tests, at their evaluation interval
-                files.setdefault(t.evaluation_interval_ms, []).append(slo_spec_test(slo, t))
+                files.setdefault((slo.name, t.evaluation_interval_ms), []).append(
+                    slo_spec_test(slo, t))
             plan = synthetic_inputs(slo)
             if isinstance(plan, str):
                 if not slo.tests:
@@ -56,28 +64,37 @@ def render(project: model.Project) -> dict[str, str]:
                 continue
             deep = look_alikes.get((svc.name, slo.name))
             if deep is not None:
-                lanes.setdefault(60_000, []).append(
-                    packing.Lane(slo, plan, (wiring(slo, plan, deep),)))
+                wired.append(packing.Lane(slo, plan, (wiring(slo, plan, deep),)))
                 continue
             for suite in suites.build_once(slo, plan):
-                lanes.setdefault(suite.step * 60_000, []).append(
-                    packing.Lane(slo, plan, tuple(suite.scenarios)))
-        for every, found in lanes.items():
-            files.setdefault(every, []).extend(packed_tests(found))
+                files.setdefault((slo.name, suite.step * 60_000), []).extend(
+                    slo_test(slo, plan, scenario) for scenario in suite.scenarios)
+        if wired:
+            files.setdefault((None, 60_000), []).extend(packed_tests(wired))
         for alert in svc.alerts:
             every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
-                files.setdefault(every, []).append(alert_test(alert, test))
-        for every, tests in sorted(files.items()):
+                files.setdefault((None, every), []).append(alert_test(alert, test))
+        rule_files = prometheus.rule_files(svc)
+        comment = "\n".join([yaml_header(svc.source), *notes])
+        for (slo_name, every), tests in sorted(files.items(), key=_file_order):
+            named = ({rules_path(svc.name, slo_name): rule_files[rules_path(svc.name, slo_name)]}
+                     if slo_name is not None else rule_files)
+            path = tests_path(svc.name, interval_ms=every, slo=slo_name)
+            up = "../" * (path.count("/") - 1)  # from the test file up to prometheus/
             body = {
-                "rule_files": [f"../rules/{rules_path(svc.name).rsplit('/', 1)[-1]}"],
+                "rule_files": [up + p.removeprefix("prometheus/") for p in named],
                 "evaluation_interval": format_ms(every),
-                "group_eval_order": [g["name"] for g in service_groups(svc)],
+                "group_eval_order": [g["name"] for groups in named.values() for g in groups],
                 "tests": tests,
             }
-            comment = "\n".join([yaml_header(svc.source), *notes])
-            out[tests_path(svc.name, interval_ms=every)] = dump(body, comment)
+            out[path] = dump(body, comment)
     return out
+
+
+def _file_order(item: tuple[tuple[str | None, int], object]) -> tuple[str, int]:
+    (slo_name, every), _ = item
+    return (slo_name or "", every)
 
 
 def packed_tests(lanes: list[packing.Lane]) -> list[dict[str, Any]]:
