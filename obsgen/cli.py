@@ -39,7 +39,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from obsgen import api
 
-    outcome = api.generate(args.specs, args.out, args.templates)
+    outcome = api.generate(args.specs, args.out, args.templates, _jobs(args))
     for path in outcome.written:
         print(f"wrote   {args.out / path}")
     for path in outcome.removed:
@@ -51,10 +51,21 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    jobs: int | None = args.jobs
+    return jobs if jobs is not None else os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def _check(args: argparse.Namespace) -> int:
     from obsgen import api
 
-    lines = api.check(args.specs, args.out, args.templates)
+    lines = api.check(args.specs, args.out, args.templates, _jobs(args))
     if not lines:
         print(f"{args.out}: up to date with {args.specs}")
         return EXIT_OK
@@ -233,6 +244,11 @@ def parser() -> argparse.ArgumentParser:
                 default=None,
                 help="folder of runbook templates overriding the defaults by file name "
                 "(default: Settings.runbook_templates, else obsgen's own)",
+            )
+            cmd.add_argument(
+                "--jobs", "-j", type=_positive, default=None, metavar="N",
+                help="processes to compile on (default: one per core); the output is the "
+                "same bytes whatever N",
             )
         if name not in ("validate", "explain", "diff"):
             cmd.add_argument(

@@ -136,3 +136,13 @@ def generated_alerts() -> dict[str, dict[str, str]]:
                     labels = {k: str(v) for k, v in (rule.get("labels") or {}).items()}
                     found[rule["alert"]] = {**labels, "alertname": rule["alert"]}
     return found
+
+
+def service_rules(files: dict[str, str], service: str) -> str:
+    """The groups of all of `service`'s compiled rule files (`<service>.<slo>.rules.yaml`,
+    then `<service>.rules.yaml`) as the text of one rule file, for hand-written tests."""
+    mine = [p for p in files if p.startswith("prometheus/rules/")
+            and p.removeprefix("prometheus/rules/").split(".")[0] == service]
+    groups = [g for p in sorted(mine, key=lambda p: (p.count(".") == 2, p))
+              for g in yaml.safe_load(files[p])["groups"]]
+    return yaml.safe_dump({"groups": groups}, sort_keys=False)

@@ -1,4 +1,5 @@
-"""Same specs, same bytes: whatever the working directory or the hash seed."""
+"""Same specs, same bytes: whatever the working directory, the hash seed or the number of
+processes compiling."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from tests.conftest import ROOT, snapshot
 
 
-def _generate(out: Path, cwd: Path, seed: str) -> None:
+def _generate(out: Path, cwd: Path, seed: str, jobs: int) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
         [
@@ -22,6 +23,8 @@ def _generate(out: Path, cwd: Path, seed: str) -> None:
             str(ROOT / "specs"),
             "--out",
             str(out),
+            "--jobs",
+            str(jobs),
         ],
         cwd=cwd,
         env=env,
@@ -32,11 +35,27 @@ def _generate(out: Path, cwd: Path, seed: str) -> None:
 
 def test_two_runs_identical(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
-    _generate(tmp_path / "a", ROOT, "1")
-    _generate(tmp_path / "b", tmp_path / "elsewhere", "4242")
+    _generate(tmp_path / "a", ROOT, "1", 1)
+    _generate(tmp_path / "b", tmp_path / "elsewhere", "4242", 3)
     first, second = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
     assert first and first == second
     assert first == snapshot(ROOT / "generated")
+
+
+def test_parallel_rendering_renders_what_one_process_does(tmp_path: Path) -> None:
+    """`render_all` on forked workers (suites prebuilt per shape, targets spread) and in
+    this process: equal files, for the example specs and a fleet slice with look-alikes."""
+    from benchmarks import fleet
+    from obsgen import api
+    from obsgen.proof import suites
+    from obsgen.targets import render_all
+
+    fleet.write(tmp_path, 12, 5)
+    for folder in (ROOT / "specs", tmp_path):
+        suites.SHAPES.clear()
+        parallel = render_all(api.project(folder), jobs=2)
+        suites.SHAPES.clear()
+        assert parallel == render_all(api.project(folder), jobs=1), folder
 
 
 def test_no_absolute_paths_or_timestamps_in_output() -> None:

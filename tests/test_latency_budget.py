@@ -25,7 +25,7 @@ from obsgen import matchers
 from obsgen.durations import parse_ms
 from obsgen.model import RouteNode
 from obsgen.router import matched
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_yaml
 
 GENERATED = ROOT / "generated"
 SCRAPE_MS = 15_000
@@ -52,7 +52,9 @@ def _tree(route: dict[str, Any], parent: RouteNode | None = None) -> RouteNode:
 def _critical_alerts() -> list[tuple[dict[str, Any], int]]:
     """(rule, its group's interval in ms) for every critical alert of trading-engine."""
     found = []
-    for group in _load("prometheus/rules/trading-engine.rules.yaml")["groups"]:
+    groups = [g for path in sorted((GENERATED / "prometheus/rules").glob("trading-engine.*"))
+              for g in load_yaml(path)["groups"]]
+    for group in groups:
         interval = parse_ms(group["interval"]) if "interval" in group else GLOBAL_EVALUATION_MS
         for rule in group["rules"]:
             if "alert" in rule and rule["labels"].get("severity") in ("critical", "page"):

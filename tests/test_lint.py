@@ -111,11 +111,11 @@ def test_lint_exits_1_when_a_generated_test_fails(
 ) -> None:
     find_tool("promtool")
     out = _out(tmp_path)
-    rules = out / "prometheus" / "rules" / "checkout.rules.yaml"
+    rules = out / "prometheus" / "rules" / "checkout.availability.rules.yaml"
     rules.write_text(rules.read_text().replace("(14.4 * 0.001)", "(144 * 0.001)", 1))
     assert cli.main(["lint", "--out", str(out)]) == 1
     printed = capsys.readouterr().out
-    assert "checkout.test.yaml: promtool test rules: error: " in printed
+    assert "checkout/availability.test.yaml: promtool test rules: error: " in printed
 
 
 @pytest.mark.tools

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from obsgen import api
-from tests.conftest import find_tool, run_tool
+from tests.conftest import find_tool, run_tool, service_rules
 
 SPEC = """\
 apiVersion: obsgen/v1
@@ -42,7 +42,7 @@ def _rules(tmp_path: Path) -> Path:
     (specs / "shop.yaml").write_text(SPEC)
     files = api.compile_specs(specs)
     rules = tmp_path / "shop.rules.yaml"
-    rules.write_text(files["prometheus/rules/shop.rules.yaml"])
+    rules.write_text(service_rules(files, "shop"))
     return rules
 
 

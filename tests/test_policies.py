@@ -17,7 +17,7 @@ from obsgen.build import build
 from obsgen.build.burn import WORKBOOK_POLICY, Condition, Policy, burn_windows
 from obsgen.errors import SpecError
 from obsgen.spec.loader import load_yaml_text
-from tests.conftest import find_tool, run_tool
+from tests.conftest import find_tool, run_tool, service_rules
 
 HEAD = "apiVersion: obsgen/v1\n"
 
@@ -35,7 +35,7 @@ def _rules(tmp_path: Path, text: str, settings_text: str = "") -> Path:
         (specs / "settings.yaml").write_text(settings_text)
     files = api.compile_specs(specs)
     rules = tmp_path / "web.rules.yaml"
-    rules.write_text(_without_annotations(files["prometheus/rules/web.rules.yaml"]))
+    rules.write_text(_without_annotations(service_rules(files, "web")))
     return rules
 
 
@@ -300,7 +300,7 @@ def test_a_threshold_for_longer_than_its_window_is_proven_not_a_crash(tmp_path: 
     page: {threshold: {window: 5m, for: 3h}}
 """))
     files = api.compile_specs(specs)
-    tests = yaml.safe_load(files["prometheus/tests/web.test.yaml"])["tests"]
+    tests = yaml.safe_load(files["prometheus/tests/web/availability.test.yaml"])["tests"]
     fired = [durations.parse_ms(c["eval_time"]) for t in tests
              for c in t.get("alert_rule_test", [])
              if c["alertname"] == "WebAvailabilityBurnRate" and c["exp_alerts"]]
@@ -308,6 +308,6 @@ def test_a_threshold_for_longer_than_its_window_is_proven_not_a_crash(tmp_path: 
     for path, text in files.items():
         (tmp_path / "out" / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "out" / path).write_text(text)
-    result = run_tool(find_tool("promtool"), "test", "rules", "web.test.yaml",
-                      cwd=tmp_path / "out/prometheus/tests")
+    result = run_tool(find_tool("promtool"), "test", "rules", "availability.test.yaml",
+                      cwd=tmp_path / "out/prometheus/tests/web")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -33,7 +33,7 @@ def test_promtool_rejects_a_broken_file(tmp_path: Path) -> None:
     """The check above can fail: promtool really reads what it is given."""
     promtool = find_tool("promtool")
     broken = tmp_path / "broken.rules.yaml"
-    text = (ROOT / "generated/prometheus/rules/edge.rules.yaml").read_text()
+    text = (ROOT / "generated/prometheus/rules/edge.availability.rules.yaml").read_text()
     broken.write_text(text.replace("sum_over_time(", "sum_over_tim(", 1))
     result = run_tool(promtool, "check", "rules", str(broken))
     assert result.returncode != 0

@@ -1,10 +1,12 @@
 """Which SLOs of a service may share one promtool test: scenarios side by side.
 
-`promtool test rules` evaluates every rule of the service's rule file at every evaluation of
-every test, whatever the test's series feed, so a test's cost is its length times the rules
-of the whole file. The scenarios of two SLOs whose synthetic series neither SLO's SLI reads
-from the other can run in one test: each SLO's rules see only its own series, the other's
-rules see nothing, and the cost of the file drops by the number of SLOs packed together.
+`promtool test rules` evaluates every rule of the files a test names at every evaluation of
+every test, whatever the test's series feed. The look-alikes' wiring tests sit in the
+service's test file, which names all of the service's rule files, so a test's cost is its
+length times the rules of the whole service. The scenarios of two SLOs whose synthetic
+series neither SLO's SLI reads from the other can run in one test: each SLO's rules see only
+its own series, and the service's rules are evaluated once for both. (Full suites need no
+packing: their files name the SLO's rule file alone.)
 
 `packs` groups a service's suites (SLOs in order, greedily) so that inside a pack every SLO's
 SLI selectors match none of another member's series and all series are sampled alike;

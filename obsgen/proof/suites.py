@@ -9,8 +9,10 @@ number of groups, but for alert names; SLOs of one shape share one computation, 
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import weakref
+from collections.abc import Sequence
 
 from obsgen import model
 from obsgen.proof import probes, scenarios
@@ -20,6 +22,38 @@ from obsgen.proof.traffic import SyntheticInputs
 _BY_OBJECT: dict[int, tuple[weakref.ref[model.SLO], list[Suite]]] = {}
 SHAPES: dict[tuple[object, ...], tuple[tuple[str, ...], list[Suite]]] = {}
 """Suites per shape, with the alert names they were computed for."""
+SHAPES_KEPT = 1024
+"""At most this many shapes are remembered (then forgotten all at once)."""
+_PENDING: list[tuple[model.SLO, SyntheticInputs]] = []
+"""The SLOs `prebuild` hands to its forked workers (read there by index, never pickled)."""
+
+
+def prebuild(pairs: Sequence[tuple[model.SLO, SyntheticInputs]], jobs: int) -> None:
+    """Compute the suites of the distinct shapes among `pairs` on `jobs` forked processes
+    and remember them, so that `build_once` finds them. Only where the OS forks, and only as
+    many shapes as are kept; otherwise (or with `jobs` < 2) nothing happens and `build_once`
+    computes them as it goes. The suites are the same either way: `build` is pure."""
+    todo: dict[tuple[object, ...], tuple[model.SLO, SyntheticInputs]] = {}
+    for slo, plan in pairs:
+        key = shape(slo, plan)
+        if key not in SHAPES:
+            todo.setdefault(key, (slo, plan))
+    if (jobs < 2 or len(todo) < 2 or len(SHAPES) + len(todo) > SHAPES_KEPT
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return
+    _PENDING[:] = todo.values()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            built = pool.map(_build_pending, range(len(_PENDING)), chunksize=4)
+    finally:
+        _PENDING.clear()
+    for (key, (slo, _)), suites in zip(todo.items(), built, strict=True):
+        SHAPES[key] = (tuple(a.name for a in slo.alerts), suites)
+
+
+def _build_pending(i: int) -> list[Suite]:
+    slo, plan = _PENDING[i]
+    return (probes.build if plan.mode == "probe" else build)(slo, plan)
 
 
 def build_once(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
@@ -38,7 +72,7 @@ def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     key = shape(slo, plan)
     names = tuple(a.name for a in slo.alerts)
     if key not in SHAPES:
-        if len(SHAPES) > 1024:
+        if len(SHAPES) > SHAPES_KEPT:
             SHAPES.clear()
         SHAPES[key] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
     built_names, suites = SHAPES[key]

@@ -6,17 +6,24 @@ Adding a target is adding a module and one line in `TARGETS`; nothing else chang
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 from collections.abc import Callable
 
-from obsgen.model import Project
+from obsgen.model import SLO, Project
+from obsgen.proof import suites
+from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
 
 TARGETS: tuple[str, ...] = (
     "prometheus", "prometheus_tests", "alertmanager", "runbooks", "blackbox", "grafana",
     "kubernetes.prometheus_operator", "kubernetes.grafana", "mimir", "thanos",
 )
 """Target modules under obsgen.targets, rendered in this order."""
+LONGEST_FIRST: tuple[str, ...] = ("runbooks", "prometheus_tests", "grafana", "prometheus")
+"""The targets that take longest on a fleet, handed out first when rendering in parallel."""
 
 Renderer = Callable[[Project], dict[str, str]]
+_FORKED: list[Project] = []
+"""The project being rendered, as the forked workers of `render_all` inherit it."""
 
 
 def renderer(name: str) -> Renderer:
@@ -25,11 +32,42 @@ def renderer(name: str) -> Renderer:
     return render
 
 
-def render_all(project: Project) -> dict[str, str]:
+def render_all(project: Project, jobs: int = 1) -> dict[str, str]:
+    """Every target's files. With `jobs` > 1, where the OS forks: the proof suites of the
+    distinct shapes first (`suites.prebuild`), then the targets, on `jobs` processes that
+    inherit the project and the suites. The files are the same bytes either way."""
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        suites.prebuild(proof_inputs(project), jobs)
+        order = [*LONGEST_FIRST, *(t for t in TARGETS if t not in LONGEST_FIRST)]
+        _FORKED[:] = [project]
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                done = dict(zip(order, pool.map(_render_forked, order, chunksize=1),
+                                strict=True))
+        finally:
+            _FORKED.clear()
+        rendered = [done[name] for name in TARGETS]
+    else:
+        rendered = [renderer(name)(project) for name in TARGETS]
     files: dict[str, str] = {}
-    for name in TARGETS:
-        for path, text in renderer(name)(project).items():
+    for output in rendered:
+        for path, text in output.items():
             if path in files:
                 raise AssertionError(f"two targets write {path}")
             files[path] = text
     return dict(sorted(files.items()))
+
+
+def _render_forked(name: str) -> dict[str, str]:
+    return renderer(name)(_FORKED[0])
+
+
+def proof_inputs(project: Project) -> list[tuple[SLO, SyntheticInputs]]:
+    """The SLOs with alerts whose series obsgen synthesizes, with their inputs."""
+    out = []
+    for svc in project.services:
+        for slo in svc.slos:
+            plan = synthetic_inputs(slo) if slo.alerts else None
+            if isinstance(plan, SyntheticInputs):
+                out.append((slo, plan))
+    return out
