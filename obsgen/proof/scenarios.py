@@ -179,12 +179,28 @@ class Context:
         self.budget = float(slo.budget)
         self.healthy_errors = _errors(self.total, self.budget * 0.1)
 
-    def lines(self, phases: Phases) -> Lines:
+    def lines(self, phases: Phases, within: Phases | None = None) -> Lines:
+        """Every tier's timeline for every group. `within`: phases simulated before, which
+        `phases` may begin (the same traffic, ending sooner): then their timelines are cut,
+        not simulated again."""
         out = {}
         for g in range(len(self.plan.groups)):
             for alert in self.slo.alerts:
-                out[(alert.name, g)] = self._simulated(alert, phases[g])
+                out[(alert.name, g)] = (self._simulated(alert, phases[g]) if within is None
+                                        else self._cut(alert, within[g], phases[g]))
         return out
+
+    def _cut(self, alert: model.SLOAlert, longer: tuple[Phase, ...],
+             phases: tuple[Phase, ...]) -> Timeline:
+        last = len(phases) - 1
+        if (len(longer) <= last or phases[:last] != longer[:last]
+                or phases[last].minutes > longer[last].minutes
+                or (phases[last].total, phases[last].errors) != (longer[last].total,
+                                                                  longer[last].errors)):
+            return self._simulated(alert, phases)
+        line = self._simulated(alert, longer)
+        shorter = sum(p.minutes for p in longer) - sum(p.minutes for p in phases)
+        return line.cut(len(line.firing) - shorter)
 
     def _simulated(self, alert: model.SLOAlert, phases: tuple[Phase, ...]) -> Timeline:
         """simulate() under both range semantics, memoized on all it reads: a fleet of
@@ -245,7 +261,7 @@ class Context:
             quiet = lines[(alert.name, 0)].first_quiet(fire)
             assert quiet is not None, f"{alert.name} never resolves"
             phases = burning(burn_len, quiet - start - burn_len + _align(5, self.step))
-            lines = self.lines(phases)
+            lines = self.lines(phases, within=burning(burn_len, 2 * start + 10))
             if not any(line.near_tie for line in lines.values()):
                 break
         rate = burn / total / self.budget
@@ -304,7 +320,7 @@ class Context:
         resolves = {a.name: lines[(a.name, 0)].first_quiet(start + down) for a in alerts}
         rest = max(r for r in resolves.values() if r is not None) - start - down
         phases = phases_for(down, rest + _align(5, self.step))
-        lines = self.lines(phases)
+        lines = self.lines(phases, within=phases_for(down, 4 * start))
         where = " in one group; the other stays quiet" if len(self.plan.groups) > 1 else ""
         assert _silent(lines, start + 1), "healthy traffic must not alert"
         scenario = Scenario(f"{_healthy(start)}, then a total outage{where}: every tier fires, "
