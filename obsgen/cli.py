@@ -52,8 +52,12 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
+    """--jobs, else the cores this process may run on (a container's share, not the host's)."""
     jobs: int | None = args.jobs
-    return jobs if jobs is not None else os.cpu_count() or 1
+    if jobs is not None:
+        return jobs
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(cores) if cores else os.cpu_count() or 1
 
 
 def _positive(text: str) -> int:

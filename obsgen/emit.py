@@ -136,11 +136,15 @@ def apply(out_dir: Path, todo: Changes) -> None:
             temp.unlink(missing_ok=True)  # a leftover (or planted link): removed, not followed
             with open(temp, "wb", opener=_no_follow) as handle:
                 handle.write(data.encode("utf-8"))
+                if not hasattr(os, "sync"):
+                    os.fsync(handle.fileno())
             staged.append((temp, target))
         # Every temporary on the disk before any rename: one barrier, not a fsync per file
-        # (26,000 of them took 8 s for a fleet). A full disk has failed a write by now: local
-        # filesystems reserve blocks at write time, and NFS reports on close.
-        os.sync()
+        # (26,000 of them took 8 s for a fleet). A full disk has failed a write by now: ext4,
+        # XFS and btrfs reserve blocks at write time, and NFS reports on close. sync reports
+        # no error, so a write the disk itself fails later is not caught here.
+        if hasattr(os, "sync"):
+            os.sync()
     except BaseException as exc:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)

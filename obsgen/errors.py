@@ -58,6 +58,11 @@ class SpecError(ObsgenError):
         self.diagnostics: Sequence[Diagnostic] = sorted(set(diagnostics))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[list[Diagnostic]]]:
+        """Pickled by its diagnostics: raised in a worker of a parallel render, it reaches
+        the caller whole."""
+        return (SpecError, (list(self.diagnostics),))
+
 
 class EnvironmentProblem(ObsgenError):
     """Something outside the specs is wrong: a missing tool, an unwritable folder."""

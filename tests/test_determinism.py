@@ -70,3 +70,16 @@ def test_every_generated_file_says_do_not_edit() -> None:
     for rel, data in files.items():
         assert b"DO NOT EDIT" in data.splitlines()[0] or rel.endswith(".json"), rel
         assert b"DO NOT EDIT" in data, rel
+
+
+def test_a_spec_error_raised_in_a_worker_reaches_the_caller_whole() -> None:
+    """Parallel rendering pickles what a worker raises: a SpecError keeps its message and
+    its located diagnostics."""
+    import pickle
+
+    from obsgen.errors import Diagnostic, SpecError
+
+    error = SpecError([Diagnostic("templates/x.md.j2", 3, 5, "", "unsafe attribute", "drop it")])
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, SpecError)
+    assert str(again) == str(error) and again.diagnostics == error.diagnostics

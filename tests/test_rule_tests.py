@@ -128,7 +128,8 @@ def test_explain_prints_the_firing_times_the_generated_tests_assert(target: str)
     assert slo is not None
     text = explain(slo)
     for alert in slo.alerts:
-        path = GENERATED / prometheus_tests.tests_path(slo.service, step_for(alert), slo=slo.name)
+        path = GENERATED / prometheus_tests.tests_path(
+            slo.service, interval_ms=step_for(alert) * 60_000, slo=slo.name)
         tests = [t for t in _load(path)["tests"] if t["name"].startswith(slo.name + ":")]
         section = text.split(f": {alert.name} (")[1]
         outage = re.search(r"total outage: fires (\w+) after", section)

@@ -116,7 +116,7 @@ def explain(slo: model.SLO, project: model.Project | None = None) -> str:
         lines += [
             f"  (rules evaluated every {every}, after a healthy history as long as the "
             f"longest window; checked in "
-            f"generated/{tests_path(slo.service, suite.step, slo=slo.name)})",
+            f"generated/{tests_path(slo.service, interval_ms=suite.step * 60_000, slo=slo.name)})",
         ]
         notification = project.notifications.get(alert.name) if project else None
         if project is not None and notification is not None:

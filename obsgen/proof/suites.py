@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
 import weakref
 from collections.abc import Sequence
 
@@ -30,7 +31,7 @@ _PENDING: list[tuple[model.SLO, SyntheticInputs]] = []
 
 def prebuild(pairs: Sequence[tuple[model.SLO, SyntheticInputs]], jobs: int) -> None:
     """Compute the suites of the distinct shapes among `pairs` on `jobs` forked processes
-    and remember them, so that `build_once` finds them. Only where the OS forks, and only as
+    and remember them, so that `build_once` finds them. Only where `can_fork`, and only as
     many shapes as are kept; otherwise (or with `jobs` < 2) nothing happens and `build_once`
     computes them as it goes. The suites are the same either way: `build` is pure."""
     todo: dict[tuple[object, ...], tuple[model.SLO, SyntheticInputs]] = {}
@@ -38,17 +39,22 @@ def prebuild(pairs: Sequence[tuple[model.SLO, SyntheticInputs]], jobs: int) -> N
         key = shape(slo, plan)
         if key not in SHAPES:
             todo.setdefault(key, (slo, plan))
-    if (jobs < 2 or len(todo) < 2 or len(SHAPES) + len(todo) > SHAPES_KEPT
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if jobs < 2 or len(todo) < 2 or len(SHAPES) + len(todo) > SHAPES_KEPT or not can_fork():
         return
     _PENDING[:] = todo.values()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
             built = pool.map(_build_pending, range(len(_PENDING)), chunksize=4)
     finally:
         _PENDING.clear()
     for (key, (slo, _)), suites in zip(todo.items(), built, strict=True):
         SHAPES[key] = (tuple(a.name for a in slo.alerts), suites)
+
+
+def can_fork() -> bool:
+    """Whether parallel work may fork this process: on Linux only (macOS lists fork but its
+    system libraries are not safe in a forked child; Windows has none)."""
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _build_pending(i: int) -> list[Suite]:

@@ -81,7 +81,7 @@ class SLOExpectation(Spec):
 
 
 class SLOTestSpec(Spec):
-    """A promtool test of an SLO's alerts, compiled into the service's rule tests: for raw
+    """A promtool test of an SLO's alerts, compiled into the SLO's rule tests: for raw
     SLIs, whose input series obsgen cannot synthesize."""
 
     name: str = Field(min_length=1)

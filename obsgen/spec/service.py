@@ -222,7 +222,7 @@ class SLOSpec(Spec):
     """Runbook content shared by this SLO's alerts."""
     tests: list[SLOTestSpec] = []
     """promtool tests of this SLO's alerts (a raw SLI's: obsgen synthesizes the series of
-    the other kinds), compiled into the service's rule tests; together they must show an
+    the other kinds), compiled into the SLO's rule tests; together they must show an
     alert firing at least once and quiet at least once. A raw SLO without tests is a lint
     warning."""
 

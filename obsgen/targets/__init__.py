@@ -33,15 +33,15 @@ def renderer(name: str) -> Renderer:
 
 
 def render_all(project: Project, jobs: int = 1) -> dict[str, str]:
-    """Every target's files. With `jobs` > 1, where the OS forks: the proof suites of the
+    """Every target's files. With `jobs` > 1, on Linux (`suites.can_fork`): the proof suites of the
     distinct shapes first (`suites.prebuild`), then the targets, on `jobs` processes that
     inherit the project and the suites. The files are the same bytes either way."""
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and suites.can_fork():
         suites.prebuild(proof_inputs(project), jobs)
         order = [*LONGEST_FIRST, *(t for t in TARGETS if t not in LONGEST_FIRST)]
         _FORKED[:] = [project]
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(order))) as pool:
                 done = dict(zip(order, pool.map(_render_forked, order, chunksize=1),
                                 strict=True))
         finally:
