@@ -91,9 +91,11 @@ def outage_fires(slo: model.SLO, plan: SyntheticInputs, alert: str) -> tuple[int
     `validate` reads it for the notification budgets and needs no other scenario."""
     key = shape(slo, plan)
     names = tuple(a.name for a in slo.alerts)
-    if key in SHAPES and SHAPES[key][0] == names:
-        suite = next(s for s in SHAPES[key][1] if alert in s.outage)
-        return suite.outage[alert].fires, suite.step
+    if key in SHAPES:  # computed for this shape's alerts, in order: maybe under other names
+        built_names, built = SHAPES[key]
+        name = built_names[names.index(alert)]
+        suite = next(s for s in built if name in s.outage)
+        return suite.outage[name].fires, suite.step
     step = step_for(next(a for a in slo.alerts if a.name == alert))
     mine = tuple(a for a in slo.alerts if step_for(a) == step)
     longest = max(w.long_s for a in mine for w in a.windows) // 60

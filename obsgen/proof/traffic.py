@@ -7,6 +7,7 @@ errors selector rejects), one set per group for grouped SLOs.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from obsgen import model
@@ -30,8 +31,22 @@ class SyntheticInputs:
     """Seconds between two samples of the series (a probe's interval; counters: 1m)."""
 
 
+_BY_OBJECT: dict[int, tuple[weakref.ref[model.SLO], SyntheticInputs | str]] = {}
+
+
 def synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
-    """The series to synthesize for `slo`, or why obsgen cannot."""
+    """The series to synthesize for `slo`, or why obsgen cannot. Remembered per SLO object
+    while it lives: the tests, runbooks and the parallel render all ask."""
+    key = id(slo)
+    hit = _BY_OBJECT.get(key)
+    if hit is not None and hit[0]() is slo:
+        return hit[1]
+    found = _synthetic_inputs(slo)
+    _BY_OBJECT[key] = (weakref.ref(slo, lambda _ref: _BY_OBJECT.pop(key, None)), found)
+    return found
+
+
+def _synthetic_inputs(slo: model.SLO) -> SyntheticInputs | str:
     sli = slo.sli
     if sli.kind == "raw":
         return "a raw SLI is an arbitrary expression: obsgen cannot synthesize its input series"

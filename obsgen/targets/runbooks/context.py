@@ -114,9 +114,7 @@ def _slo_facts(slo: model.SLO, alert: model.SLOAlert) -> dict[str, Any]:
     outage = ""
     plan = synthetic_inputs(slo)
     if not isinstance(plan, str):
-        for suite in suites.build_once(slo, plan):
-            if alert.name in suite.outage:
-                outage = format_seconds(suite.outage[alert.name].fires * 60)
+        outage = format_seconds(suites.outage_fires(slo, plan, alert.name)[0] * 60)
     return {
         "name": slo.name,
         "tier": alert.tier,
