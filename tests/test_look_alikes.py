@@ -1,6 +1,5 @@
-"""Cheap proofs (issue 16): look-alike SLOs proven by their wiring, an SLO's suites against
-its own rule file, look-alikes with disjoint inputs sharing a wiring test; each still fails
-when its own rules break."""
+"""Cheap proofs (issue 16): look-alike SLOs proven by their wiring, an SLO's tests against
+its own rule file; each still fails when its own rules break."""
 
 from __future__ import annotations
 
@@ -88,21 +87,20 @@ def test_an_slos_suites_name_its_own_rule_file_alone(tmp_path: Path) -> None:
         assert body["tests"] and all(t["name"].startswith(f"{slo}: ") for t in body["tests"])
 
 
-def test_look_alikes_with_disjoint_inputs_share_a_wiring_test(tmp_path: Path) -> None:
-    """The wiring tests sit in the service's file, which names every rule file of the
-    service: two look-alikes whose inputs are disjoint run side by side."""
-    specs = _write(tmp_path, {"alpha": [("web", "99.9", "http_requests_total"),
-                                        ("rpc", "99.5", "rpc_calls_total")],
-                              "beta": [("web", "99.9", "web_requests_total"),
-                                       ("rpc", "99.5", "grpc_calls_total")]})
+def test_a_look_alikes_wiring_names_its_own_rule_file_and_plain_tests_theirs(
+        tmp_path: Path) -> None:
+    """The wiring test of a look-alike is in its SLO's file, against its rule file alone;
+    the service's file holds the no-data alerts' tests, against the plain rule file."""
+    specs = _write(tmp_path, {"alpha": [("web", "99.9", "http_requests_total")],
+                              "beta": [("web", "99.9", "web_requests_total")]})
     out = tmp_path / "out"
     api.generate(specs, out)
-    body = yaml.safe_load((out / "prometheus/tests/beta.test.yaml").read_text())
-    assert body["rule_files"] == ["../rules/beta.web.rules.yaml", "../rules/beta.rpc.rules.yaml",
-                                  "../rules/beta.rules.yaml"]
-    names = [t["name"] for t in body["tests"] if t["name"].startswith("web: ")]
-    assert len(names) == 1 and " + rpc: wiring" in names[0], names
-    assert not (out / "prometheus/tests/beta").exists()
+    body = yaml.safe_load((out / "prometheus/tests/beta/web.test.yaml").read_text())
+    assert body["rule_files"] == ["../../rules/beta.web.rules.yaml"]
+    assert [t["name"].split(" (")[0] for t in body["tests"]] == ["web: wiring"]
+    plain = yaml.safe_load((out / "prometheus/tests/beta.test.yaml").read_text())
+    assert plain["rule_files"] == ["../rules/beta.rules.yaml"]
+    assert plain["tests"] and all("NoData" in t["name"] for t in plain["tests"])
 
 
 @pytest.mark.tools
@@ -121,5 +119,6 @@ def test_the_wiring_proof_fails_when_its_rules_read_another_series(
         text = rules.read_text()
         assert "rpc_calls_total{" in text
         rules.write_text(text.replace("rpc_calls_total{", "rpc_call_total{"))
-    done = run_tool(promtool, "test", "rules", "beta.test.yaml", cwd=out / "prometheus/tests")
+    done = run_tool(promtool, "test", "rules", "availability.test.yaml",
+                    cwd=out / "prometheus/tests/beta")
     assert (done.returncode == 0) == (broken is None), done.stdout + done.stderr

@@ -2,7 +2,7 @@
 `prometheus/tests/<service>/<slo>.test.yaml`, run by `promtool test rules`.
 
 An SLO's files name only its own rule file (promtool evaluates every rule it is given, so
-that is what keeps a proof cheap), a service's file all the service's rule files; each fixes
+that is what keeps a proof cheap), a service's file its plain alerts' rule file; each fixes
 the group evaluation order (promtool's default order is unstable). Every scenario of
 `obsgen.proof.scenarios` becomes one test: the synthetic input series, and at each minute
 where an alert changes state (and the minute before), the exact firing instances with their
@@ -22,7 +22,7 @@ from obsgen import conventions, model
 from obsgen.conventions import error_ratio, rules_path, tests_path, yaml_header
 from obsgen.durations import format_ms, format_seconds
 from obsgen.matchers import render_series
-from obsgen.proof import nodata, packing, probes, suites
+from obsgen.proof import nodata, probes, suites
 from obsgen.proof.scenarios import Check, Scenario
 from obsgen.proof.simulate import Counters, Phase
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
@@ -32,6 +32,8 @@ from obsgen.targets.look_alikes import proven_by
 from obsgen.targets.prometheus import recorded_selector
 from obsgen.targets.yamlout import dump
 
+RECORDED = "obsgen_slo:"
+"""The prefix of the series obsgen records: a plain alert reading one needs the SLO files."""
 GLOBAL_EVALUATION_INTERVAL_MS = 60_000
 """Prometheus' default global evaluation_interval, for groups that set no `interval:`."""
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
@@ -41,15 +43,14 @@ def render(project: model.Project) -> dict[str, str]:
     """One file per evaluation interval: promtool evaluates every group of the rule files at
     the file's `evaluation_interval` (a group's own `interval:` is ignored by `test rules`),
     so the spec tests of an alert run at its group's interval, the SLO suites at their
-    proof step. An SLO's suites and spec tests are files of their own
-    (`<service>/<slo>.test.yaml`) that name the SLO's rule file alone; the service's file
-    holds the tests of plain alerts and the look-alikes' wiring, and names every rule file
-    of the service."""
+    proof step. An SLO's suites, its wiring test (a look-alike) and its spec tests are files
+    of their own (`<service>/<slo>.test.yaml`) that name the SLO's rule file alone; the
+    service's file holds the tests of plain alerts and names `<service>.rules.yaml` (all the
+    service's rule files when a plain alert reads obsgen's recorded series)."""
     out: dict[str, str] = {}
     look_alikes = proven_by(project)
     for svc in project.services:
         files: dict[tuple[str | None, int], list[dict[str, Any]]] = {}
-        wired: list[packing.Lane] = []
         notes: list[str] = []
         for slo in svc.slos:
             if not slo.alerts:
@@ -64,22 +65,25 @@ def render(project: model.Project) -> dict[str, str]:
                 continue
             deep = look_alikes.get((svc.name, slo.name))
             if deep is not None:
-                wired.append(packing.Lane(slo, plan, (wiring(slo, plan, deep),)))
+                files.setdefault((slo.name, 60_000), []).append(
+                    slo_test(slo, plan, wiring(slo, plan, deep)))
                 continue
             for suite in suites.build_once(slo, plan):
                 files.setdefault((slo.name, suite.step * 60_000), []).extend(
                     slo_test(slo, plan, scenario) for scenario in suite.scenarios)
-        if wired:
-            files.setdefault((None, 60_000), []).extend(packed_tests(wired))
         for alert in svc.alerts:
             every = svc.group_interval_ms(alert) or GLOBAL_EVALUATION_INTERVAL_MS
             for test in (*alert.tests, *nodata.tests(alert)):
                 files.setdefault((None, every), []).append(alert_test(alert, test))
         rule_files = prometheus.rule_files(svc)
+        plain = rules_path(svc.name)
+        reads_recorded = any(RECORDED in a.expr for a in svc.alerts)
         comment = "\n".join([yaml_header(svc.source), *notes])
         for (slo_name, every), tests in sorted(files.items(), key=_file_order):
-            named = ({rules_path(svc.name, slo_name): rule_files[rules_path(svc.name, slo_name)]}
-                     if slo_name is not None else rule_files)
+            if slo_name is not None:
+                named = {rules_path(svc.name, slo_name): rule_files[rules_path(svc.name, slo_name)]}
+            else:
+                named = rule_files if reads_recorded else {plain: rule_files[plain]}
             path = tests_path(svc.name, interval_ms=every, slo=slo_name)
             up = "../" * (path.count("/") - 1)  # from the test file up to prometheus/
             body = {
@@ -95,30 +99,6 @@ def render(project: model.Project) -> dict[str, str]:
 def _file_order(item: tuple[tuple[str | None, int], object]) -> tuple[str, int]:
     (slo_name, every), _ = item
     return (slo_name or "", every)
-
-
-def packed_tests(lanes: list[packing.Lane]) -> list[dict[str, Any]]:
-    """The scenarios of SLOs whose inputs are disjoint side by side, one test per row
-    (`proof.packing`): the name lists every member's scenario, and each member's checks
-    read only its own alerts."""
-    out = []
-    for pack in packing.packs(lanes):
-        for row in packing.rows(pack):
-            tests = [slo_test(lane.slo, lane.plan, scenario) for lane, scenario in row]
-            if len(tests) == 1:
-                out.append(tests[0])
-                continue
-            merged: dict[str, Any] = {
-                "name": " + ".join(t["name"] for t in tests),
-                "interval": tests[0]["interval"],
-                "input_series": [s for t in tests for s in t["input_series"]],
-                "alert_rule_test": [c for t in tests for c in t["alert_rule_test"]],
-            }
-            exprs = [c for t in tests for c in t.get("promql_expr_test", [])]
-            if exprs:
-                merged["promql_expr_test"] = exprs
-            out.append(merged)
-    return out
 
 
 def slo_test(slo: model.SLO, plan: SyntheticInputs, scenario: Scenario) -> dict[str, Any]:
