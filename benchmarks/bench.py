@@ -91,7 +91,7 @@ def whole_fleet(tmp: Path) -> None:
     rules = sum(p.read_text().count("\n      - ") for p in out.rglob("*.rules.yaml"))
     print(f"fleet tree: {size / 1e6:.1f} MB (goal <= 80 MB), {count} files, ~{rules} rules")
     wired = sum(p.read_text().count("wiring (the rules are")
-                for p in out.glob("prometheus/tests/*.yaml"))
+                for p in out.glob("prometheus/tests/**/*.yaml"))
     print(f"fleet proofs: {SERVICES * SLOS - wired} SLOs proven in full, {wired} look-alikes "
           "by their wiring")
     wall, _, _ = run(["check", "--specs", str(specs), "--out", str(out)])
