@@ -105,7 +105,7 @@ def sample_proofs(out: Path) -> None:
     """promtool over the test files of SAMPLE_SERVICES, each run where its file is (test
     files name their rule files relative to themselves): CPU seconds per SLO."""
     tests = out / "prometheus/tests"
-    files = [p for i in SAMPLE_SERVICES for name in (f"svc-{i:04d}", )
+    files = [p for name in (f"svc-{i:04d}" for i in SAMPLE_SERVICES)
              for p in sorted([*tests.glob(f"{name}.*yaml"), *tests.glob(f"{name}/*.yaml")])]
     cpu, failed = cpu_children(), 0
     for path in files:

@@ -101,6 +101,8 @@ SEVERITY_CLASSES: dict[Literal["page", "ticket", "info"], tuple[str, ...]] = {
 
 # -- recorded series -------------------------------------------------------------------------
 
+RECORDED = "obsgen_slo:"
+"""The prefix of every series obsgen records."""
 BASE_WINDOW_S = 300
 """The window of the two rules that read the raw series; every other window is built on them."""
 ERRORS = "obsgen_slo:errors:rate5m"

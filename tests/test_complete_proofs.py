@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from obsgen import api
-from obsgen.lint import own_checks, rule_files
+from obsgen.lint import own_checks, rule_and_test_files
 from obsgen.proof import probes
 from obsgen.proof.simulate import Phase
 from tests.conftest import ROOT, find_tool, run_tool
@@ -41,7 +41,7 @@ def test_every_probe_slo_in_the_specs_is_proven() -> None:
     raw_untested = {a.name for svc in project.services for slo in svc.slos
                     if slo.sli.kind == "raw" and not slo.tests for a in slo.alerts}
     out = ROOT / "generated"
-    findings = own_checks(out, *rule_files(out))
+    findings = own_checks(out, *rule_and_test_files(out))
     unproven = {f.message.split(":")[0] for f in findings if "no test shows it firing" in f.message}
     assert unproven <= raw_untested, unproven - raw_untested
     probe_alerts = [a for svc in project.services for slo in svc.slos

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, snapshot
 
 
@@ -47,9 +49,11 @@ def test_parallel_rendering_renders_what_one_process_does(tmp_path: Path) -> Non
     this process: equal files, for the example specs and a fleet slice with look-alikes."""
     from benchmarks import fleet
     from obsgen import api
-    from obsgen.proof import suites
+    from obsgen.proof import forks, suites
     from obsgen.targets import render_all
 
+    if not forks.can_fork():
+        pytest.skip("render_all forks on Linux only: elsewhere both runs are one process")
     fleet.write(tmp_path, 12, 5)
     for folder in (ROOT / "specs", tmp_path):
         suites.SHAPES.clear()

@@ -6,13 +6,14 @@ generated/ are the tool tests' (test_promtool.py, test_alertmanager.py, test_pro
 from __future__ import annotations
 
 from obsgen import api
-from obsgen.lint import own_checks, rule_files, semantic
+from obsgen.lint import own_checks, rule_and_test_files, semantic
 from tests.conftest import ROOT
 
 
 def _findings() -> list[str]:
     out = ROOT / "generated"
-    found = own_checks(out, *rule_files(out)) + semantic.findings(api.project(ROOT / "specs"))
+    found = own_checks(out, *rule_and_test_files(out))
+    found += semantic.findings(api.project(ROOT / "specs"))
     return [f.format() for f in sorted(found) if f.level != "note"]
 
 

@@ -86,7 +86,7 @@ def lint(out_dir: Path, *, jobs: int | None = None,
     is called as each tool run ends: (runs done, runs in all, its file, its seconds)."""
     from obsgen.lint import semantic
 
-    rules, tests = rule_files(out_dir)
+    rules, tests = rule_and_test_files(out_dir)
     findings = own_checks(out_dir, rules, tests)
     if project is not None:
         findings += semantic.findings(project)
@@ -194,7 +194,7 @@ def _load(path: Path) -> Any:
         return yaml.safe_load(handle) or {}
 
 
-def rule_files(out_dir: Path) -> tuple[list[Path], list[Path]]:
+def rule_and_test_files(out_dir: Path) -> tuple[list[Path], list[Path]]:
     """The rule files (prometheus/rules/*.yaml) and the promtool test files
     (prometheus/tests/, a folder per service included) of an output folder."""
     return (sorted((out_dir / "prometheus" / "rules").glob("*.yaml")),

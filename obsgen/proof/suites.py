@@ -9,14 +9,12 @@ number of groups, but for alert names; SLOs of one shape share one computation, 
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-import sys
 import weakref
 from collections.abc import Sequence
 
 from obsgen import model
-from obsgen.proof import probes, scenarios
+from obsgen.proof import forks, probes, scenarios
 from obsgen.proof.scenarios import Check, Scenario, Suite, build, step_for
 from obsgen.proof.traffic import SyntheticInputs
 
@@ -25,13 +23,11 @@ SHAPES: dict[tuple[object, ...], tuple[tuple[str, ...], list[Suite]]] = {}
 """Suites per shape, with the alert names they were computed for."""
 SHAPES_KEPT = 1024
 """At most this many shapes are remembered (then forgotten all at once)."""
-_PENDING: list[tuple[model.SLO, SyntheticInputs]] = []
-"""The SLOs `prebuild` hands to its forked workers (read there by index, never pickled)."""
 
 
 def prebuild(pairs: Sequence[tuple[model.SLO, SyntheticInputs]], jobs: int) -> None:
     """Compute the suites of the distinct shapes among `pairs` on `jobs` forked processes
-    and remember them, so that `build_once` finds them. Only where `can_fork`, and only as
+    and remember them, so that `build_once` finds them. Only where `forks.can_fork`, and only as
     many shapes as are kept; otherwise (or with `jobs` < 2) nothing happens and `build_once`
     computes them as it goes. The suites are the same either way: `build` is pure."""
     todo: dict[tuple[object, ...], tuple[model.SLO, SyntheticInputs]] = {}
@@ -39,26 +35,16 @@ def prebuild(pairs: Sequence[tuple[model.SLO, SyntheticInputs]], jobs: int) -> N
         key = shape(slo, plan)
         if key not in SHAPES:
             todo.setdefault(key, (slo, plan))
-    if jobs < 2 or len(todo) < 2 or len(SHAPES) + len(todo) > SHAPES_KEPT or not can_fork():
+    if (jobs < 2 or len(todo) < 2 or len(SHAPES) + len(todo) > SHAPES_KEPT
+            or not forks.can_fork()):
         return
-    _PENDING[:] = todo.values()
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-            built = pool.map(_build_pending, range(len(_PENDING)), chunksize=4)
-    finally:
-        _PENDING.clear()
+    built = forks.forked_map(_build, list(todo.values()), jobs, chunksize=4)
     for (key, (slo, _)), suites in zip(todo.items(), built, strict=True):
         SHAPES[key] = (tuple(a.name for a in slo.alerts), suites)
 
 
-def can_fork() -> bool:
-    """Whether parallel work may fork this process: on Linux only (macOS lists fork but its
-    system libraries are not safe in a forked child; Windows has none)."""
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _build_pending(i: int) -> list[Suite]:
-    slo, plan = _PENDING[i]
+def _build(pair: tuple[model.SLO, SyntheticInputs]) -> list[Suite]:
+    slo, plan = pair
     return (probes.build if plan.mode == "probe" else build)(slo, plan)
 
 
@@ -80,7 +66,7 @@ def shaped(slo: model.SLO, plan: SyntheticInputs) -> list[Suite]:
     if key not in SHAPES:
         if len(SHAPES) > SHAPES_KEPT:
             SHAPES.clear()
-        SHAPES[key] = (names, (probes.build if plan.mode == "probe" else build)(slo, plan))
+        SHAPES[key] = (names, _build((slo, plan)))
     built_names, suites = SHAPES[key]
     return suites if built_names == names else renamed(suites, built_names, slo.alerts)
 

@@ -6,11 +6,10 @@ Adding a target is adding a module and one line in `TARGETS`; nothing else chang
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 from collections.abc import Callable
 
 from obsgen.model import SLO, Project
-from obsgen.proof import suites
+from obsgen.proof import forks, suites
 from obsgen.proof.traffic import SyntheticInputs, synthetic_inputs
 
 TARGETS: tuple[str, ...] = (
@@ -22,8 +21,6 @@ LONGEST_FIRST: tuple[str, ...] = ("runbooks", "prometheus_tests", "grafana", "pr
 """The targets that take longest on a fleet, handed out first when rendering in parallel."""
 
 Renderer = Callable[[Project], dict[str, str]]
-_FORKED: list[Project] = []
-"""The project being rendered, as the forked workers of `render_all` inherit it."""
 
 
 def renderer(name: str) -> Renderer:
@@ -33,19 +30,14 @@ def renderer(name: str) -> Renderer:
 
 
 def render_all(project: Project, jobs: int = 1) -> dict[str, str]:
-    """Every target's files. With `jobs` > 1, on Linux (`suites.can_fork`): the proof suites of the
+    """Every target's files. With `jobs` > 1 where `forks.can_fork`: the proof suites of the
     distinct shapes first (`suites.prebuild`), then the targets, on `jobs` processes that
     inherit the project and the suites. The files are the same bytes either way."""
-    if jobs > 1 and suites.can_fork():
+    if jobs > 1 and forks.can_fork():
         suites.prebuild(proof_inputs(project), jobs)
         order = [*LONGEST_FIRST, *(t for t in TARGETS if t not in LONGEST_FIRST)]
-        _FORKED[:] = [project]
-        try:
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(order))) as pool:
-                done = dict(zip(order, pool.map(_render_forked, order, chunksize=1),
-                                strict=True))
-        finally:
-            _FORKED.clear()
+        done = dict(zip(order, forks.forked_map(lambda name: renderer(name)(project), order,
+                                                jobs), strict=True))
         rendered = [done[name] for name in TARGETS]
     else:
         rendered = [renderer(name)(project) for name in TARGETS]
@@ -56,10 +48,6 @@ def render_all(project: Project, jobs: int = 1) -> dict[str, str]:
                 raise AssertionError(f"two targets write {path}")
             files[path] = text
     return dict(sorted(files.items()))
-
-
-def _render_forked(name: str) -> dict[str, str]:
-    return renderer(name)(_FORKED[0])
 
 
 def proof_inputs(project: Project) -> list[tuple[SLO, SyntheticInputs]]:

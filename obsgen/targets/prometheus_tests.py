@@ -32,8 +32,6 @@ from obsgen.targets.look_alikes import proven_by
 from obsgen.targets.prometheus import recorded_selector
 from obsgen.targets.yamlout import dump
 
-RECORDED = "obsgen_slo:"
-"""The prefix of the series obsgen records: a plain alert reading one needs the SLO files."""
 GLOBAL_EVALUATION_INTERVAL_MS = 60_000
 """Prometheus' default global evaluation_interval, for groups that set no `interval:`."""
 LABEL_TEMPLATE = re.compile(r"\{\{-?\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}")
@@ -76,14 +74,12 @@ def render(project: model.Project) -> dict[str, str]:
             for test in (*alert.tests, *nodata.tests(alert)):
                 files.setdefault((None, every), []).append(alert_test(alert, test))
         rule_files = prometheus.rule_files(svc)
-        plain = rules_path(svc.name)
-        reads_recorded = any(RECORDED in a.expr for a in svc.alerts)
+        reads_recorded = any(conventions.RECORDED in a.expr for a in svc.alerts)
         comment = "\n".join([yaml_header(svc.source), *notes])
         for (slo_name, every), tests in sorted(files.items(), key=_file_order):
-            if slo_name is not None:
-                named = {rules_path(svc.name, slo_name): rule_files[rules_path(svc.name, slo_name)]}
-            else:
-                named = rule_files if reads_recorded else {plain: rule_files[plain]}
+            own = rules_path(svc.name, slo_name)
+            # the SLO's file; a plain alert reading a recorded series needs them all
+            named = rule_files if slo_name is None and reads_recorded else {own: rule_files[own]}
             path = tests_path(svc.name, interval_ms=every, slo=slo_name)
             up = "../" * (path.count("/") - 1)  # from the test file up to prometheus/
             body = {
